@@ -1,0 +1,47 @@
+// `npm run localcloud -- [--data-dir DIR] [--in-memory]`: prints one JSON line when ready, serves
+// until SIGINT/SIGTERM, then stops DynamoDB Local and exits 0.
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LocalCloudError } from './local-cloud-error';
+import { startLocalCloud } from './start-local-cloud';
+
+export const DEFAULT_DATA_DIR = join(homedir(), '.auth0-cognito-desktop', 'localcloud');
+
+function fail(message: string): never {
+  process.stderr.write(`localcloud: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let values: { 'data-dir'?: string; 'in-memory'?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { 'data-dir': { type: 'string' }, 'in-memory': { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message}. Usage: npm run localcloud -- [--data-dir DIR] [--in-memory]`);
+  }
+  const inMemory = values['in-memory'] ?? false;
+  const cloud = await startLocalCloud({
+    inMemory,
+    dataDir: inMemory ? undefined : resolve(values['data-dir'] ?? DEFAULT_DATA_DIR),
+  });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    cloud.stop().then(
+      () => process.exit(0),
+      (error: unknown) => fail(`stopping failed: ${String(error)}`),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.stdout.write(`${JSON.stringify(cloud.describe())}\n`);
+}
+
+main().catch((error: unknown) => {
+  fail(error instanceof LocalCloudError ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error));
+});

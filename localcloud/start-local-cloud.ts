@@ -1,0 +1,128 @@
+// Composition of the local cloud: the Auth0 stand-in, the Cognito Identity emulator and DynamoDB
+// Local behind the SigV4/policy gateway, wired the way the real services trust each other.
+import { join } from 'node:path';
+import { DEFAULT_TABLE_NAME } from '../main/aws/table-schema';
+import { createCredentialRegistry } from './cognito/credential-registry';
+import { startCognito } from './cognito/start-cognito';
+import { ensureTable, startDynamoDbLocal } from './dynamodb/dynamodb-local';
+import { startGateway, type Faults } from './dynamodb/gateway';
+import { startIdp, type RunningIdp } from './idp/start-idp';
+import { keepPort, keptPort } from './listen';
+import { LocalCloudError } from './local-cloud-error';
+import { openStateStore } from './state-store';
+
+export const REGION = 'us-east-1';
+export const ACCOUNT_ID = '000000000000';
+
+export interface LocalCloudOptions {
+  /** Where state survives a restart; without it (or with inMemory) everything lives in memory. */
+  dataDir?: string;
+  inMemory?: boolean;
+  idTokenTtlSeconds?: number;
+  credentialTtlSeconds?: number;
+  testClients?: boolean;
+  faults?: Faults;
+  now?: () => number;
+}
+
+/** What `npm run localcloud` prints as its one JSON line: a cloud profile plus the demo users. */
+export interface LocalCloudDescription {
+  issuer: string;
+  clientId: string;
+  identityPoolId: string;
+  region: string;
+  cognitoEndpoint: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  users: { username: string; password: string }[];
+}
+
+export interface LocalCloud extends LocalCloudDescription {
+  testClients?: RunningIdp['testClients'];
+  /** Changes the gateway's injected faults (throttling, 5xx, latency) while running. */
+  setFaults(faults: Faults): void;
+  describe(): LocalCloudDescription;
+  stop(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  if (options.inMemory && options.dataDir) {
+    throw new LocalCloudError('BAD_OPTION', 'Choose --data-dir or --in-memory, not both.');
+  }
+  const store = openStateStore(options.inMemory ? undefined : options.dataDir);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  const started = <T extends { stop(): Promise<void> }>(service: T): T => {
+    stops.push(() => service.stop());
+    return service;
+  };
+  try {
+    const idp = started(
+      await startIdp({
+        store,
+        port: keptPort(store, 'idp'),
+        idTokenTtlSeconds: options.idTokenTtlSeconds,
+        testClients: options.testClients,
+      }),
+    );
+    keepPort(store, 'idp', idp.port);
+
+    const credentials = createCredentialRegistry(store, { now: options.now, ttlSeconds: options.credentialTtlSeconds });
+    const cognito = started(
+      await startCognito({
+        store,
+        port: keptPort(store, 'cognito'),
+        region: REGION,
+        accountId: ACCOUNT_ID,
+        provider: { issuer: idp.issuer, clientIds: [idp.clientId], jwksUri: idp.jwksUri },
+        credentials,
+        now: options.now,
+      }),
+    );
+    keepPort(store, 'cognito', cognito.port);
+
+    const dynamo = started(
+      await startDynamoDbLocal({ dbPath: store.dir === undefined ? undefined : join(store.dir, 'dynamodb') }),
+    );
+    const tableName = DEFAULT_TABLE_NAME;
+    await ensureTable(dynamo.endpoint, REGION, tableName);
+
+    const gateway = started(
+      await startGateway({
+        port: keptPort(store, 'dynamodb'),
+        upstream: dynamo.endpoint,
+        region: REGION,
+        tableName,
+        accountId: ACCOUNT_ID,
+        roleName: `Cognito_${cognito.identityPoolId.split(':')[1]?.slice(0, 8)}Auth_Role`,
+        credentials,
+        faults: options.faults,
+        now: options.now,
+      }),
+    );
+    keepPort(store, 'dynamodb', gateway.port);
+
+    const description: LocalCloudDescription = {
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      identityPoolId: cognito.identityPoolId,
+      region: REGION,
+      cognitoEndpoint: cognito.endpoint,
+      dynamodbEndpoint: gateway.endpoint,
+      tableName,
+      users: idp.users,
+    };
+    return {
+      ...description,
+      testClients: idp.testClients,
+      setFaults: (faults) => gateway.setFaults(faults),
+      describe: () => description,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
