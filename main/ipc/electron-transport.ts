@@ -1,0 +1,26 @@
+// The Electron transport: the router behind ipcMain, answering only the app's own window and page.
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { CALL_CHANNEL, EVENT_CHANNEL } from '../../shared/ipc-channels';
+import type { EventHub } from './event-hub';
+import type { Router } from './router';
+
+export function attachElectronTransport(options: { window: BrowserWindow; rendererOrigin: string; router: Router; hub: EventHub }): () => void {
+  const { window, rendererOrigin, router, hub } = options;
+  const trusted = (event: IpcMainInvokeEvent) => {
+    const frameUrl = event.senderFrame?.url;
+    return event.sender.id === window.webContents.id && frameUrl !== undefined && new URL(frameUrl).origin === rendererOrigin;
+  };
+  ipcMain.handle(CALL_CHANNEL, (event, command: unknown, input: unknown) => {
+    if (!trusted(event)) {
+      return { ok: false, error: { code: 'IPC_UNTRUSTED_SENDER', message: 'Refused a request from a page that is not the app.' } };
+    }
+    return router.dispatch(command, input);
+  });
+  const unsubscribe = hub.subscribe((event, payload) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event, payload);
+  });
+  return () => {
+    unsubscribe();
+    ipcMain.removeHandler(CALL_CHANNEL);
+  };
+}

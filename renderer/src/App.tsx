@@ -1,0 +1,40 @@
+import { useEffect, useState } from 'react';
+import type { Api, AppErrorView, SessionView } from '../../shared/ipc-contract';
+import { SessionPanel } from './SessionPanel';
+
+export function App({ api }: { api: Api }) {
+  const [session, setSession] = useState<SessionView | undefined>();
+  const [alert, setAlert] = useState<AppErrorView | undefined>();
+
+  useEffect(() => {
+    const unsubscribers = [
+      api.on('session.changed', setSession),
+      api.on('notice', setAlert),
+      // The browser host has no system browser of its own: the page opens the sign-in in a tab.
+      api.on('openExternal', ({ url }) => void window.open(url, '_blank', 'noopener')),
+    ];
+    void api.call('session.get', {}).then((result) => (result.ok ? setSession(result.value) : setAlert(result.error)));
+    return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+  }, [api]);
+
+  return (
+    <main className="app">
+      <header className="app-header">
+        <h1>Auth0 Cognito Desktop</h1>
+      </header>
+      {alert && (
+        <div role="alert" className="alert">
+          <span>{alert.message}</span>
+          <button type="button" aria-label="Dismiss" onClick={() => setAlert(undefined)}>
+            ×
+          </button>
+        </div>
+      )}
+      {session === undefined ? (
+        <p aria-busy="true">Loading…</p>
+      ) : (
+        <SessionPanel api={api} session={session} onSession={setSession} onError={setAlert} />
+      )}
+    </main>
+  );
+}

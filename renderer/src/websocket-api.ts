@@ -1,0 +1,61 @@
+// window.api for the browser host: the same contract as the Electron preload, over the host's
+// WebSocket. The per-run token arrives in the URL fragment (never sent to a server in a request
+// line) and is kept in sessionStorage so a reload of the tab still connects.
+import type { Api, CommandName, CommandResult, EventName, EventPayload } from '../../shared/ipc-contract';
+
+const TOKEN_KEY = 'ipc-token';
+
+function takeToken(): string | null {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromHash) {
+    sessionStorage.setItem(TOKEN_KEY, fromHash);
+    history.replaceState(null, '', location.pathname + location.search);
+    return fromHash;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function createWebSocketApi(): Api {
+  const token = takeToken();
+  const pending = new Map<number, (result: CommandResult<CommandName>) => void>();
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  let nextId = 1;
+  const disconnected = (): CommandResult<CommandName> => ({
+    ok: false,
+    error: { code: 'HOST_DISCONNECTED', message: 'The app host is not reachable. Start it again with npm start and open the new link.' },
+  });
+  const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ipc?token=${encodeURIComponent(token ?? '')}`);
+  const opened = new Promise<boolean>((resolve) => {
+    socket.addEventListener('open', () => resolve(true));
+    socket.addEventListener('close', () => resolve(false));
+  });
+  socket.addEventListener('message', (message) => {
+    const data = JSON.parse(String(message.data)) as { id?: number; result?: CommandResult<CommandName>; event?: EventName; payload?: unknown };
+    if (data.id !== undefined && data.result) {
+      pending.get(data.id)?.(data.result);
+      pending.delete(data.id);
+    } else if (data.event) {
+      for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
+    }
+  });
+  socket.addEventListener('close', () => {
+    for (const resolve of pending.values()) resolve(disconnected());
+    pending.clear();
+  });
+  return {
+    async call(command, input) {
+      if (!(await opened) || socket.readyState !== WebSocket.OPEN) return disconnected() as never;
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve as (result: CommandResult<CommandName>) => void);
+        socket.send(JSON.stringify({ id, command, input }));
+      });
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: unknown) => void);
+      return () => void set.delete(listener as (payload: unknown) => void);
+    },
+  };
+}
