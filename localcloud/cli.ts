@@ -39,6 +39,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // If whatever started us goes away without a signal (a closed terminal, a killed wrapper), we are
+  // re-parented: stop too rather than leave DynamoDB Local running with no owner.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop(), 1000).unref();
   process.stdout.write(`${JSON.stringify(cloud.describe())}\n`);
 }
 

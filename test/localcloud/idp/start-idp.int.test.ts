@@ -6,7 +6,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { type RunningIdp, startIdp } from '../../../localcloud/idp/start-idp';
 import { openStateStore } from '../../../localcloud/state-store';
-import { type HttpBrowser, httpBrowser } from './http-login';
+import { type HttpBrowser, httpBrowser } from '../../support/http-login';
 
 const SCOPE = 'openid profile email offline_access';
 const WRONG = 'Wrong username or password.';

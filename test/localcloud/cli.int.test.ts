@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { cloudProfileSchema } from '../../shared/cloud-profile';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'localcloud-cli-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const lineSchema = cloudProfileSchema.extend({
+  users: z.array(z.object({ username: z.string(), password: z.string().min(16) })).min(1),
+});
+
+function runLocalCloud(args: string[]) {
+  // The README's command, as a user types it.
+  const child = spawn('npm', ['run', '--silent', 'localcloud', '--', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`exited ${code} before printing: ${stderr}`)));
+  });
+  firstLine.catch(() => undefined); // tests that expect a failure await `exited` instead
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, firstLine, exited, stderr: () => stderr };
+}
+
+/** Every process whose command line mentions `needle` (e.g. DynamoDB Local's -dbPath in our dir). */
+function processesMentioning(needle: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return cmdline.includes(needle) ? [`${pid}: ${cmdline}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function killGroup(child: ChildProcess) {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+describe('npm run localcloud', () => {
+  test('prints one JSON cloud profile within 30 s, then exits 0 on SIGTERM leaving no process behind', async () => {
+    const dataDir = tempDir();
+    const run = runLocalCloud(['--data-dir', dataDir]);
+    try {
+      const started = Date.now();
+      const line = await run.firstLine;
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const description = lineSchema.parse(JSON.parse(line));
+      expect(description.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const discovery = await fetch(`${description.issuer}.well-known/openid-configuration`);
+      expect(discovery.status).toBe(200);
+      expect(processesMentioning(dataDir).some((line) => line.includes('DynamoDBLocal.jar'))).toBe(true);
+
+      run.child.kill('SIGTERM'); // to npm alone, as a supervisor would
+      expect(await run.exited).toBe(0);
+      expect(processesMentioning(dataDir)).toEqual([]);
+      await expect(fetch(`${description.issuer}.well-known/openid-configuration`)).rejects.toThrow();
+    } finally {
+      killGroup(run.child);
+    }
+  }, 60_000);
+
+  test('runs with --in-memory', async () => {
+    const run = runLocalCloud(['--in-memory']);
+    try {
+      lineSchema.parse(JSON.parse(await run.firstLine));
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(0);
+    } finally {
+      killGroup(run.child);
+    }
+  }, 60_000);
+
+  test('a kept port that is now taken is a one-line error naming the fix, never a new issuer', async () => {
+    const dataDir = tempDir();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    writeFileSync(join(dataDir, 'ports.json'), JSON.stringify({ idp: port }));
+    const run = runLocalCloud(['--data-dir', dataDir]);
+    try {
+      expect(await run.exited).toBe(1);
+      const lines = run.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('PORT_IN_USE');
+      expect(lines[0]).toContain(String(port));
+      expect(processesMentioning(dataDir)).toEqual([]);
+    } finally {
+      blocker.close();
+      killGroup(run.child);
+    }
+  }, 60_000);
+
+  test('an unknown option is refused with the usage line', async () => {
+    const run = runLocalCloud(['--bogus']);
+    try {
+      expect(await run.exited).toBe(1);
+      expect(run.stderr()).toContain('Usage: npm run localcloud -- [--data-dir DIR] [--in-memory]');
+    } finally {
+      killGroup(run.child);
+    }
+  }, 30_000);
+});

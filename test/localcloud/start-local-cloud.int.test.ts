@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
+import { loginsKey } from '../../shared/cloud-profile';
+import { passwordSignIn } from '../support/password-sign-in';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'localcloud-'));
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ dataDir });
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** What the app does after sign-in: Auth0 ID token -> Cognito identity -> temporary AWS credentials. */
+async function awsSession(user = 0) {
+  const { username, password } = cloud.users[user]!;
+  const tokens = await passwordSignIn({ issuer: cloud.issuer, clientId: cloud.clientId, username, password });
+  const cognito = new CognitoIdentityClient({ region: cloud.region, endpoint: cloud.cognitoEndpoint });
+  const Logins = { [loginsKey(cloud.issuer)]: tokens.id_token! };
+  const { IdentityId } = await cognito.send(new GetIdCommand({ IdentityPoolId: cloud.identityPoolId, Logins }));
+  const { Credentials } = await cognito.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins }));
+  const dynamodb = new DynamoDBClient({
+    region: cloud.region,
+    endpoint: cloud.dynamodbEndpoint,
+    maxAttempts: 1,
+    credentials: {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretKey!,
+      sessionToken: Credentials!.SessionToken!,
+    },
+  });
+  return { identityId: IdentityId!, dynamodb };
+}
+
+const item = (identityId: string, value: string) => ({
+  pk: { S: identityId },
+  sk: { S: 'D#notes' },
+  value: { S: value },
+});
+
+describe('the local cloud, wired together', () => {
+  test('describes itself as a cloud profile on loopback addresses, with demo users', () => {
+    const description = cloud.describe();
+    expect(description.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(description.cognitoEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(description.dynamodbEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(description.identityPoolId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
+    expect(description.users.map((user) => user.username)).toEqual(['alice@example.com', 'bob@example.com']);
+  });
+
+  test('an Auth0 sign-in becomes AWS credentials that can reach only the user’s own items', async () => {
+    const alice = await awsSession(0);
+    await alice.dynamodb.send(new PutItemCommand({ TableName: cloud.tableName, Item: item(alice.identityId, 'hello') }));
+    const got = await alice.dynamodb.send(
+      new GetItemCommand({ TableName: cloud.tableName, Key: { pk: { S: alice.identityId }, sk: { S: 'D#notes' } }, ConsistentRead: true }),
+    );
+    expect(got.Item?.value?.S).toBe('hello');
+
+    const bob = await awsSession(1);
+    expect(bob.identityId).not.toBe(alice.identityId);
+    await expect(
+      bob.dynamodb.send(new GetItemCommand({ TableName: cloud.tableName, Key: { pk: { S: alice.identityId }, sk: { S: 'D#notes' } } })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(bob.dynamodb.send(new ScanCommand({ TableName: cloud.tableName }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  test('injected throttling reaches the app as DynamoDB’s own exception, and can be turned off', async () => {
+    const alice = await awsSession(0);
+    const get = () =>
+      alice.dynamodb.send(new GetItemCommand({ TableName: cloud.tableName, Key: { pk: { S: alice.identityId }, sk: { S: 'D#x' } } }));
+    cloud.setFaults({ throttleRate: 1 });
+    await expect(get()).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    cloud.setFaults({});
+    await expect(get()).resolves.toBeDefined();
+  });
+
+  test('a restart on the same data dir keeps the issuer, users, signing key, identities and items', async () => {
+    const before = cloud.describe();
+    const jwksBefore = await (await fetch(`${before.issuer}.well-known/jwks.json`)).json();
+    const { identityId } = await awsSession(0);
+    await cloud.stop();
+    // Let this process's pooled HTTP connections to the old servers notice they were closed.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    cloud = await startLocalCloud({ dataDir });
+    expect(cloud.describe()).toEqual(before);
+    expect(await (await fetch(`${before.issuer}.well-known/jwks.json`)).json()).toEqual(jwksBefore);
+    const again = await awsSession(0);
+    expect(again.identityId).toBe(identityId);
+    const got = await again.dynamodb.send(
+      new GetItemCommand({ TableName: cloud.tableName, Key: { pk: { S: identityId }, sk: { S: 'D#notes' } }, ConsistentRead: true }),
+    );
+    expect(got.Item?.value?.S).toBe('hello');
+  });
+});
