@@ -39,14 +39,16 @@ export function createMainWindow(options: { preloadPath: string; rendererUrl: st
       spellcheck: false,
     },
   });
-  const allowedOrigin = new URL(options.rendererUrl).origin;
+  const appUrl = new URL(options.rendererUrl);
   window.webContents.setWindowOpenHandler(({ url }) => {
     // Links to the web open in the system browser, never inside the app.
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== allowedOrigin) event.preventDefault();
+    const target = new URL(url);
+    const sameApp = appUrl.protocol === 'file:' ? target.pathname === appUrl.pathname : target.origin === appUrl.origin;
+    if (!sameApp) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.once('ready-to-show', () => window.show());

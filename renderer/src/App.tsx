@@ -5,13 +5,17 @@ import { SessionPanel } from './SessionPanel';
 export function App({ api }: { api: Api }) {
   const [session, setSession] = useState<SessionView | undefined>();
   const [alert, setAlert] = useState<AppErrorView | undefined>();
+  const [signInUrl, setSignInUrl] = useState<string | undefined>();
 
   useEffect(() => {
     const unsubscribers = [
       api.on('session.changed', setSession),
       api.on('notice', setAlert),
       // The browser host has no system browser of its own: the page opens the sign-in in a tab.
-      api.on('openExternal', ({ url }) => void window.open(url, '_blank', 'noopener')),
+      api.on('openExternal', ({ url }) => {
+        setSignInUrl(url);
+        window.open(url, '_blank', 'noopener');
+      }),
     ];
     void api.call('session.get', {}).then((result) => (result.ok ? setSession(result.value) : setAlert(result.error)));
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
@@ -33,7 +37,7 @@ export function App({ api }: { api: Api }) {
       {session === undefined ? (
         <p aria-busy="true">Loading…</p>
       ) : (
-        <SessionPanel api={api} session={session} onSession={setSession} onError={setAlert} />
+        <SessionPanel api={api} session={session} signInUrl={signInUrl} onSession={setSession} onError={setAlert} />
       )}
     </main>
   );

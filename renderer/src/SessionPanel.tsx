@@ -4,11 +4,13 @@ import type { Api, AppErrorView, CommandResult, SessionView } from '../../shared
 interface Props {
   api: Api;
   session: SessionView;
+  /** In the browser host, the IdP page the host asked us to open (a link in case a popup was blocked). */
+  signInUrl?: string;
   onSession(session: SessionView): void;
   onError(error: AppErrorView): void;
 }
 
-export function SessionPanel({ api, session, onSession, onError }: Props) {
+export function SessionPanel({ api, session, signInUrl, onSession, onError }: Props) {
   const [confirmingSignOut, setConfirmingSignOut] = useState(false);
   const settle = (result: CommandResult<'session.signIn' | 'session.cancelSignIn' | 'session.signOut'>) => {
     if (result.ok) onSession(result.value);
@@ -19,6 +21,14 @@ export function SessionPanel({ api, session, onSession, onError }: Props) {
     return (
       <section className="panel">
         <p>Finish signing in in your browser, then come back here.</p>
+        {signInUrl && (
+          <p>
+            No browser tab opened?{' '}
+            <a href={signInUrl} target="_blank" rel="noopener noreferrer">
+              Open the sign-in page
+            </a>
+          </p>
+        )}
         <button type="button" onClick={() => void api.call('session.cancelSignIn', {}).then(settle)}>
           Cancel sign-in
         </button>

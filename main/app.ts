@@ -1,0 +1,83 @@
+// The composition root: builds the main-process services from a Platform and a cloud profile and
+// maps them onto the IPC contract's handlers. Electron-free, so Electron, the browser host and the
+// tests all run the same services.
+import type { CloudProfile } from '../shared/cloud-profile';
+import { toAppErrorView } from '../shared/errors';
+import type { SessionView } from '../shared/ipc-contract';
+import { createAuthSession } from './auth/session';
+import { createCognitoCredentials } from './aws/cognito-credentials';
+import type { EventHub } from './ipc/event-hub';
+import { createRouter, type Handlers, type Router } from './ipc/router';
+import { silentLogger, type Logger } from './log';
+import type { Platform } from './platform';
+import { openSecretStore } from './secrets/open-secret-store';
+
+export interface AppOptions {
+  profile: CloudProfile;
+  platform: Platform;
+  hub: EventHub;
+  log?: Logger;
+  /** Where the IdP's logout page returns the browser (registered with the IdP). */
+  logoutReturnTo?: string;
+}
+
+export interface App {
+  router: Router;
+  stop(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { profile, platform, hub } = options;
+  const log = options.log ?? silentLogger;
+  const secrets = await openSecretStore({ profileDir: platform.profileDir, log });
+
+  // The session asks the credentials to admit a new sign-in (a token Cognito refuses is never
+  // kept), and the credentials draw ID tokens from the session: the first reference is late-bound.
+  const session = createAuthSession({
+    profile,
+    platform,
+    secrets,
+    log,
+    logoutReturnTo: options.logoutReturnTo,
+    admit: (user, idToken) => credentials.admit(user, idToken),
+  });
+  const credentials = createCognitoCredentials({ profile, platform, log, session });
+
+  const publishNotices = () => session.takeNotices().forEach((notice) => hub.emit('notice', notice));
+  const unsubscribe = session.onChange((view) => {
+    hub.emit('session.changed', view);
+    publishNotices();
+  });
+  await session.restore().catch((error: unknown) => log.warn('restoring the session failed', { error }));
+
+  const withNotices = async (view: Promise<SessionView> | SessionView) => {
+    try {
+      return await view;
+    } finally {
+      publishNotices();
+    }
+  };
+  publishNotices();
+
+  const handlers: Handlers = {
+    'session.get': async () => withNotices(session.view()),
+    'session.signIn': async () => withNotices(session.signIn()),
+    'session.cancelSignIn': async () => session.cancelSignIn(),
+    'session.signOut': async ({ removeLocalData }) => {
+      await session.signOut({ removeLocalData });
+      return session.view();
+    },
+  };
+
+  return {
+    router: createRouter(handlers, (error) => {
+      const view = toAppErrorView(error);
+      if (view.code === 'INTERNAL') log.error('a request failed', { error });
+      return view;
+    }),
+    stop: async () => {
+      unsubscribe();
+      credentials.close();
+    },
+  };
+}

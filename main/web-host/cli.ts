@@ -1,0 +1,60 @@
+// `npm run start:web -- [--profile-dir DIR] [--cloud FILE]`: the app's main-process services behind
+// the browser host. Prints ONE JSON line {"url": ...} when ready; stops cleanly on SIGINT/SIGTERM.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isAppError } from '../../shared/errors';
+import { createEventHub } from '../ipc/event-hub';
+import { createLogger } from '../log';
+import { startServices } from '../start-services';
+import { startWebHost } from './start-web-host';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const USAGE = 'Usage: npm run start:web -- [--profile-dir DIR] [--cloud FILE]';
+
+function fail(message: string): never {
+  process.stderr.write(`start:web: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let values: { 'profile-dir'?: string; cloud?: string };
+  try {
+    ({ values } = parseArgs({ options: { 'profile-dir': { type: 'string' }, cloud: { type: 'string' } }, strict: true }));
+  } catch (error) {
+    fail(`${(error as Error).message}. ${USAGE}`);
+  }
+  const staticDir = join(root, 'out', 'renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) fail('the renderer is not built: run `npm run build:renderer` (npm run start:web does it).');
+
+  const hub = createEventHub();
+  const log = createLogger({ level: 'info' });
+  const services = await startServices({
+    cloudFile: values.cloud,
+    profileDir: values['profile-dir'],
+    // No system browser to drive from here: the page opens the IdP's page in a new tab.
+    openExternal: async (url) => hub.emit('openExternal', { url }),
+    hub,
+    log,
+  });
+  const host = await startWebHost({ router: services.app.router, hub, staticDir });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    Promise.all([host.stop(), services.stop()]).then(
+      () => process.exit(0),
+      (error: unknown) => fail(`stopping failed: ${String(error)}`),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop(), 1000).unref();
+  process.stdout.write(`${JSON.stringify({ url: host.url })}\n`);
+}
+
+main().catch((error: unknown) => {
+  fail(isAppError(error) || (error as { code?: string })?.code ? `${(error as { code: string }).code}: ${(error as Error).message}` : String((error as Error)?.stack ?? error));
+});

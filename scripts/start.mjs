@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// `npm start`: the desktop app on the default (local) cloud profile. Where no Electron binary is
+// installed (ELECTRON_SKIP_BINARY_DOWNLOAD, or a machine that cannot download it) it says so in one
+// line and starts the browser host instead, which runs the same main-process services.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+
+function electronBinary() {
+  try {
+    const path = require('electron'); // the binary's path, when it was downloaded
+    return typeof path === 'string' && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function run(command, commandArgs) {
+  const child = spawn(command, commandArgs, { stdio: 'inherit', shell: process.platform === 'win32' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+let code;
+if (electronBinary()) {
+  code = await run(npx, ['electron-vite', 'build', '--logLevel', 'warn']);
+  if (code === 0) code = await run(electronBinary(), ['.', ...args]);
+} else {
+  console.log('No Electron binary is installed here, so the app starts in the browser host: open the URL it prints.');
+  code = await run(npx, ['vite', 'build', '-c', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+  if (code === 0) code = await run(process.execPath, ['--import', 'tsx', 'main/web-host/cli.ts', ...args]);
+}
+process.exit(code);
