@@ -1,0 +1,98 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
+import { launchChromium } from '../support/chromium';
+import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+
+let cloud: LocalCloud;
+let browser: Browser;
+let host: WebHostProcess | undefined;
+const scratch = mkdtempSync(join(tmpdir(), 'e2e-sign-in-'));
+const cloudFile = join(scratch, 'cloud.json');
+const profileDir = join(scratch, 'profile');
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ inMemory: true });
+  const { users: _users, ...profile } = cloud.describe();
+  writeFileSync(cloudFile, JSON.stringify(profile));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await host?.stop();
+  await browser?.close();
+  await cloud?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function openApp(): Promise<Page> {
+  host = await startWebHostProcess(['--cloud', cloudFile, '--profile-dir', profileDir]);
+  const page = await browser.newPage();
+  await page.goto(host.url);
+  return page;
+}
+
+/** The user's side of sign-in: the app opens the IdP in a new tab, the user logs in there. */
+async function logInInPopup(page: Page, password: string) {
+  const popup = page.context().waitForEvent('page');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const idp = await popup;
+  await idp.getByLabel('Username').fill(cloud.users[0]!.username);
+  await idp.getByLabel('Password').fill(password);
+  await idp.getByRole('button', { name: 'Log in' }).click();
+  return idp;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('signing in through the browser host', () => {
+  test('a wrong password is refused on the login page and the app stays signed out', async () => {
+    const page = await openApp();
+    const idp = await logInInPopup(page, 'not-the-password');
+    await expect(idp.getByRole('alert').textContent()).resolves.toContain('Wrong username or password.');
+    await idp.close();
+    await page.getByRole('button', { name: 'Cancel sign-in' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.close();
+    await host!.stop();
+  });
+
+  test('signing in shows the email; the session survives a restart of the app without a browser', async () => {
+    let page = await openApp();
+    const idp = await logInInPopup(page, cloud.users[0]!.password);
+    await idp.getByText('You can close this tab').waitFor();
+    await page.getByText(cloud.users[0]!.username).waitFor();
+    await expect(page.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
+    await page.close();
+    await host!.stop();
+
+    page = await openApp();
+    await page.getByText(cloud.users[0]!.username).waitFor();
+    await expect(page.getByRole('button', { name: 'Sign in' }).count()).resolves.toBe(0);
+
+    const secrets = [cloud.users[0]!.password, 'eyJ', 'ASIA'];
+    for (const file of filesUnder(profileDir)) {
+      const text = readFileSync(file, 'utf8');
+      for (const secret of secrets) expect(text, file).not.toContain(secret);
+    }
+    for (const secret of secrets.slice(1)) expect(host!.output()).not.toContain(secret);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('dialog', { name: 'Sign out' }).getByRole('button', { name: 'Sign out and keep data' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.close();
+    await host!.stop();
+
+    page = await openApp();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.close();
+  });
+});
