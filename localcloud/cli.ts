@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { serveUntilSignal } from '../main/serve-until-signal';
 import { LocalCloudError } from './local-cloud-error';
 import { startLocalCloud } from './start-local-cloud';
 
@@ -28,21 +29,7 @@ async function main(): Promise<void> {
     inMemory,
     dataDir: inMemory ? undefined : resolve(values['data-dir'] ?? DEFAULT_DATA_DIR),
   });
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    cloud.stop().then(
-      () => process.exit(0),
-      (error: unknown) => fail(`stopping failed: ${String(error)}`),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  // If whatever started us goes away without a signal (a closed terminal, a killed wrapper), we are
-  // re-parented: stop too rather than leave DynamoDB Local running with no owner.
-  const parent = process.ppid;
-  setInterval(() => process.ppid !== parent && stop(), 1000).unref();
+  serveUntilSignal(() => cloud.stop(), (error) => fail(`stopping failed: ${String(error)}`));
   process.stdout.write(`${JSON.stringify(cloud.describe())}\n`);
 }
 

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { isAppError } from '../../shared/errors';
 import { createEventHub } from '../ipc/event-hub';
 import { createLogger } from '../log';
+import { serveUntilSignal } from '../serve-until-signal';
 import { startServices } from '../start-services';
 import { startWebHost } from './start-web-host';
 
@@ -39,19 +40,10 @@ async function main(): Promise<void> {
     log,
   });
   const host = await startWebHost({ router: services.app.router, hub, staticDir });
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    Promise.all([host.stop(), services.stop()]).then(
-      () => process.exit(0),
-      (error: unknown) => fail(`stopping failed: ${String(error)}`),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  const parent = process.ppid;
-  setInterval(() => process.ppid !== parent && stop(), 1000).unref();
+  serveUntilSignal(
+    async () => void (await Promise.all([host.stop(), services.stop()])),
+    (error) => fail(`stopping failed: ${String(error)}`),
+  );
   process.stdout.write(`${JSON.stringify({ url: host.url })}\n`);
 }
 
