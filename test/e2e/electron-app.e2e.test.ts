@@ -1,0 +1,68 @@
+// The Electron host itself. It needs the Electron binary, which cannot be downloaded on the build
+// machines (ELECTRON_SKIP_BINARY_DOWNLOAD=1), so it runs wherever Electron is installed and is
+// reported as skipped elsewhere; the browser-host tests cover the same services and UI.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { _electron, type ElectronApplication } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
+
+function electronBinary(): string | undefined {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const binary = electronBinary();
+
+describe.skipIf(binary === undefined)('the Electron app', () => {
+  let cloud: LocalCloud;
+  let app: ElectronApplication;
+  const scratch = mkdtempSync(join(tmpdir(), 'e2e-electron-'));
+
+  beforeAll(async () => {
+    execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    cloud = await startLocalCloud({ inMemory: true });
+    const { users: _users, ...profile } = cloud.describe();
+    writeFileSync(join(scratch, 'cloud.json'), JSON.stringify(profile));
+    app = await _electron.launch({
+      executablePath: binary,
+      args: ['.', '--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'profile')],
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await cloud?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('opens a hardened window: the page has window.api and no Node', async () => {
+    const page = await app.firstWindow();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const globals = await page.evaluate(() => ({
+      api: typeof (window as unknown as { api?: unknown }).api,
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+    }));
+    expect(globals).toEqual({ api: 'object', require: 'undefined', process: 'undefined' });
+  });
+
+  test('refuses to open a new window or navigate away', async () => {
+    const page = await app.firstWindow();
+    const before = page.url();
+    await page.evaluate(() => {
+      window.open('https://example.com/', '_blank');
+      location.href = 'https://example.com/';
+    });
+    await page.waitForTimeout(500);
+    expect(app.windows()).toHaveLength(1);
+    expect(page.url()).toBe(before);
+  });
+});
