@@ -57,9 +57,10 @@ export function clientMetadata(registered: RegisteredClients, testClients: boole
   return [
     ...clients,
     {
-      // As an Auth0 application whose "JSON Web Token Signature Algorithm" is set to HS256.
+      // As an Auth0 Native application whose "JSON Web Token Signature Algorithm" is set to HS256:
+      // the app still authenticates as a public client; only the ID token is HMAC'd with the secret.
       ...nativeClient(registered.hs256ClientId, 'HS256 test application'),
-      token_endpoint_auth_method: 'client_secret_post',
+      token_endpoint_auth_method: 'none',
       client_secret: registered.hs256ClientSecret,
       id_token_signed_response_alg: 'HS256',
     },

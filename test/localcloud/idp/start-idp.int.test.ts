@@ -300,7 +300,7 @@ describe('the Auth0 stand-in', () => {
       new URL(idp.issuer),
       hs256.clientId,
       { id_token_signed_response_alg: 'HS256' },
-      oidc.ClientSecretPost(hs256.clientSecret),
+      oidc.None(), // a Native application: a public client, even when its ID tokens are HS256
       { execute: [oidc.allowInsecureRequests] },
     );
     const { tokens } = await signIn(idp, hsConfig);

@@ -1,0 +1,158 @@
+// The RFC 8252 loopback redirect: a one-shot HTTP server on 127.0.0.1 that waits for the browser to
+// come back from the IdP. It answers only its callback path, accepts exactly one answer carrying
+// the expected state and a code, and always closes its port — on success, refusal, timeout or cancel.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppError, type AppErrorView } from '../../shared/errors';
+import { authorizationResponseFailure, signInCancelled, stateMismatch } from './auth-errors';
+
+export const LOOPBACK_HOST = '127.0.0.1';
+export const CALLBACK_PATH = '/callback';
+export const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+
+export interface LoopbackServerOptions {
+  expectedState: string;
+  /** 0 (default) lets the OS choose; a fixed port is for tenants that register one exact callback URL. */
+  port?: number;
+  timeoutMs?: number;
+  /** Aborting it cancels the wait (the user clicked Cancel). */
+  signal?: AbortSignal;
+}
+
+export interface LoopbackServer {
+  /** http://127.0.0.1:PORT/callback — what the authorization request names as redirect_uri. */
+  readonly redirectUri: string;
+  readonly port: number;
+  /** The full callback URL once a valid answer arrived; rejects with an AppError otherwise. */
+  readonly callback: Promise<URL>;
+  /** Answers the waiting browser tab with the outcome of the sign-in, then closes the port. */
+  finish(error?: AppErrorView): Promise<void>;
+  /** Closes the port now (idempotent). */
+  close(): Promise<void>;
+}
+
+export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
+  const timeoutMs = options.timeoutMs ?? SIGN_IN_TIMEOUT_MS;
+  let phase: 'waiting' | 'received' | 'closed' = 'waiting';
+  let held: ServerResponse | undefined;
+  let resolveCallback!: (url: URL) => void;
+  let rejectCallback!: (error: AppError) => void;
+  const callback = new Promise<URL>((resolve, reject) => {
+    resolveCallback = resolve;
+    rejectCallback = reject;
+  });
+  // Callers may stop listening once they have failed for their own reasons.
+  callback.catch(() => undefined);
+
+  const server = createServer((request, response) => onRequest(request, response));
+  server.keepAliveTimeout = 1_000;
+  const port = await listenOn(server, options.port ?? 0);
+  const redirectUri = `http://${LOOPBACK_HOST}:${port}${CALLBACK_PATH}`;
+
+  const timer = setTimeout(
+    () => fail(new AppError('SIGN_IN_TIMEOUT', `The sign-in was not finished in the browser within ${Math.round(timeoutMs / 60_000) || 1} minutes. Click Sign in to start again.`)),
+    timeoutMs,
+  );
+  const onAbort = () => fail(signInCancelled());
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  function onRequest(request: IncomingMessage, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', redirectUri);
+    if (url.pathname !== CALLBACK_PATH) return page(response, 404, 'Not found', 'There is nothing here.');
+    if (request.method !== 'GET') return page(response, 405, 'Not allowed', 'This address only receives sign-in answers.');
+    if (phase !== 'waiting') {
+      return page(response, 409, 'Already used', refusal(new AppError('SIGN_IN_CALLBACK_REPLAYED', 'This sign-in answer was already received once and is not accepted again. Return to the app.')));
+    }
+    const params = url.searchParams;
+    if (params.get('state') !== options.expectedState) return refuse(response, stateMismatch());
+    const idpError = params.get('error');
+    if (idpError !== null) return refuse(response, authorizationResponseFailure(idpError, params.get('error_description') ?? undefined));
+    if (!params.get('code')) {
+      return refuse(response, new AppError('SIGN_IN_MISSING_CODE', 'The browser came back from the identity provider without a sign-in code. Click Sign in to try again.'));
+    }
+    phase = 'received';
+    held = response;
+    // The full URL with this server's exact host and port: openid-client derives redirect_uri from it.
+    resolveCallback(new URL(`${CALLBACK_PATH}${url.search}`, redirectUri));
+  }
+
+  function refuse(response: ServerResponse, error: AppError): void {
+    page(response, 400, 'Sign-in failed', refusal(error));
+    fail(error);
+  }
+
+  function fail(error: AppError): void {
+    if (phase !== 'waiting') return;
+    rejectCallback(error);
+    void close();
+  }
+
+  async function close(): Promise<void> {
+    if (phase === 'closed') return;
+    phase = 'closed';
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (held && !held.writableEnded) page(held, 500, 'Sign-in stopped', 'The app stopped this sign-in. Return to the app.');
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      // Give the last page a moment to leave before dropping connections that are still open.
+      setTimeout(() => server.closeAllConnections(), 200).unref();
+    });
+  }
+
+  return {
+    redirectUri,
+    port,
+    callback,
+    async finish(error) {
+      if (held && !held.writableEnded) {
+        if (error === undefined) page(held, 200, 'Signed in', "You're signed in. You can close this tab and return to the app.");
+        else page(held, 400, 'Sign-in failed', refusal(error));
+      }
+      await close();
+    },
+    close,
+  };
+}
+
+function refusal(error: AppErrorView): string {
+  return `${error.message} You can close this tab and return to the app. (${error.code})`;
+}
+
+function page(response: ServerResponse, status: number, title: string, text: string): void {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font:16px system-ui,sans-serif;margin:4rem auto;max-width:36rem;padding:0 1rem;color:#222}</style></head>
+<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`;
+  response.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'X-Content-Type-Options': 'nosniff',
+    Connection: 'close',
+  });
+  response.end(html);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function listenOn(server: ReturnType<typeof createServer>, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new AppError(
+              'REDIRECT_PORT_IN_USE',
+              `Port ${port} on ${LOOPBACK_HOST} is taken, so the sign-in cannot receive its answer. Close the program that uses it, or set another redirectPort in the cloud profile and add http://${LOOPBACK_HOST}:PORT${CALLBACK_PATH} to Auth0 Dashboard > Applications > (app) > Allowed Callback URLs.`,
+              { cause: error },
+            )
+          : error,
+      );
+    });
+    server.listen(port, LOOPBACK_HOST, () => resolve((server.address() as AddressInfo).port));
+  });
+}
