@@ -8,8 +8,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-local-cloud';
 import { readIdToken } from '../../../main/auth/id-token';
-import { launchSystemBrowser, logInAndReturn } from './system-browser';
-import { newProfileDir, profileFor, startTestApp, type TestApp } from './test-app';
+import { launchSystemBrowser, logInAndReturn } from '../../support/system-browser';
+import { newProfileDir, profileFor, startTestApp, type TestApp } from '../../support/test-app';
 
 const ID_TOKEN_TTL_SECONDS = 10;
 const REFRESH_MARGIN_SECONDS = 4;

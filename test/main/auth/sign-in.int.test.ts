@@ -21,8 +21,8 @@ import {
   portClosed,
   redirectUriOf,
   watchTokenResponses,
-} from './system-browser';
-import { newProfileDir, profileFor, startTestApp, type TestApp } from './test-app';
+} from '../../support/system-browser';
+import { newProfileDir, profileFor, startTestApp, type TestApp } from '../../support/test-app';
 
 let root: string;
 let cloud: LocalCloud;

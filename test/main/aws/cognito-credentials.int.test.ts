@@ -11,8 +11,8 @@ import { createCognitoCredentials, type CognitoCredentials, type CognitoCredenti
 import { IDENTITY_ID_FILE } from '../../../main/aws/identity-id-cache';
 import { createLogger } from '../../../main/log';
 import { AppError } from '../../../shared/errors';
-import { launchSystemBrowser, logInAndReturn } from '../auth/system-browser';
-import { newProfileDir, profileFor, startTestApp, type TestApp } from '../auth/test-app';
+import { launchSystemBrowser, logInAndReturn } from '../../support/system-browser';
+import { newProfileDir, profileFor, startTestApp, type TestApp } from '../../support/test-app';
 
 let root: string;
 let cloud: LocalCloud;

@@ -11,8 +11,8 @@ import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-loca
 import { APP_ID, profileIdOf } from '../../../main/platform';
 import { keychainService } from '../../../main/secrets/keytar-store';
 import { openSecretStore } from '../../../main/secrets/open-secret-store';
-import { filesUnder, leaked } from '../auth/system-browser';
-import { newProfileDir, profileFor } from '../auth/test-app';
+import { filesUnder, leaked } from '../../support/system-browser';
+import { newProfileDir, profileFor } from '../../support/test-app';
 
 const run = promisify(execFile);
 let root: string;
