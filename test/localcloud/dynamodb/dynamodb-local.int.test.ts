@@ -1,7 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TABLE_NAME, SYNC_KEY_ATTRIBUTE, SYNC_KEY_INDEX } from '../../../main/aws/table-schema';
@@ -11,6 +13,58 @@ import { javaMajorVersion } from '../../../localcloud/dynamodb/java-runtime';
 const region = 'us-east-1';
 const client = (endpoint: string) =>
   new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const parentFixture = fileURLToPath(new URL('./fixtures/start-dynamodb-local.ts', import.meta.url));
+
+// Every address of this machine a neighbour could reach (link-local ones need a scope, so not those).
+const otherAddresses = Object.values(networkInterfaces())
+  .flat()
+  .filter((entry) => entry !== undefined && !entry.internal && !entry.address.startsWith('fe80'))
+  .map((entry) => entry!.address);
+
+const hasJlink = spawnSync('jlink', ['--version']).status === 0;
+
+/** 'connected', or the error code the connection attempt failed with. */
+const connectOutcome = (host: string, port: number) =>
+  new Promise<string>((resolve) => {
+    const socket = connect({ host, port, timeout: 2_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+
+/** Processes whose command line has every one of these arguments (Linux /proc). */
+const processesWithArguments = (...wanted: string[]): number[] =>
+  readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return wanted.every((arg) => args.includes(arg));
+      } catch {
+        return false; // it ended while we looked
+      }
+    })
+    .map(Number);
+
+const firstLine = (child: ChildProcess) =>
+  new Promise<string>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.once('exit', (code) => reject(new Error(`exited (${code}) before printing a line:\n${out}${err}`)));
+  });
 
 const expectLocalCloudError = async (promise: Promise<unknown>, code: string) => {
   await expect(promise).rejects.toMatchObject({ name: 'LocalCloudError', code });
@@ -41,6 +95,31 @@ describe('DynamoDB Local', () => {
     expect(Table?.LocalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema?.[1]?.AttributeName])).toEqual([
       [SYNC_KEY_INDEX, SYNC_KEY_ATTRIBUTE],
     ]);
+  });
+
+  it.skipIf(otherAddresses.length === 0)('cannot be reached from the network, only from this machine on 127.0.0.1', async () => {
+    expect(await connectOutcome('127.0.0.1', engine.port)).toBe('connected');
+    const outcomes = await Promise.all(otherAddresses.map(async (address) => [address, await connectOutcome(address, engine.port)]));
+    expect(Object.fromEntries(outcomes)).toEqual(Object.fromEntries(otherAddresses.map((address) => [address, 'ECONNREFUSED'])));
+  });
+
+  it.skipIf(process.platform !== 'linux')('leaves no Java behind when the process that started it is killed with SIGKILL', async () => {
+    const dbPath = join(scratch, 'orphan-check');
+    const parent = spawn(process.execPath, ['--import', 'tsx', parentFixture, dbPath], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let port = '';
+    try {
+      port = String((JSON.parse(await firstLine(parent)) as { port: number }).port);
+      expect(processesWithArguments(dbPath, port)).toHaveLength(1);
+
+      parent.kill('SIGKILL');
+      const deadline = Date.now() + 5_000;
+      while (processesWithArguments(dbPath, port).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(processesWithArguments(dbPath, port)).toEqual([]);
+      expect(await connectOutcome('127.0.0.1', Number(port))).toBe('ECONNREFUSED');
+    } finally {
+      parent.kill('SIGKILL');
+      for (const pid of port === '' ? [] : processesWithArguments(dbPath, port)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('keeps its data across a restart with the same dbPath, and is gone after stop', async () => {
@@ -101,13 +180,23 @@ describe('DynamoDB Local', () => {
   });
 
   it('reports DynamoDB Local dying at start with DYNAMODB_LOCAL_FAILED and its own words', async () => {
-    // The real Java and DynamoDB Local, handed an option it rejects.
-    const javaWithBadOption = join(scratch, 'java-bad-option');
-    writeFileSync(javaWithBadOption, '#!/bin/sh\nexec java "$@" -noSuchOption\n');
-    chmodSync(javaWithBadOption, 0o755);
-    await expect(startDynamoDbLocal({ javaPath: javaWithBadOption })).rejects.toMatchObject({
+    // The real Java and launcher, handed a database directory that does not exist.
+    const javaWithBadDbPath = join(scratch, 'java-bad-db-path');
+    writeFileSync(javaWithBadDbPath, '#!/bin/sh\nexec java "$@" /no/such/directory\n');
+    chmodSync(javaWithBadDbPath, 0o755);
+    await expect(startDynamoDbLocal({ javaPath: javaWithBadDbPath })).rejects.toMatchObject({
       code: 'DYNAMODB_LOCAL_FAILED',
-      message: expect.stringContaining('Unrecognized option: -noSuchOption'),
+      message: expect.stringContaining('Invalid directory for database creation: /no/such/directory'),
+    });
+  });
+
+  it.skipIf(!hasJlink)('says to install a full JDK when the Java lacks the jdk.compiler module', async () => {
+    // A real Java 17 runtime with nothing but java.base, as JRE-only builds lack jdk.compiler.
+    const bareJava = join(scratch, 'jre-without-compiler');
+    execFileSync('jlink', ['--add-modules', 'java.base', '--no-header-files', '--no-man-pages', '--output', bareJava]);
+    await expect(startDynamoDbLocal({ javaPath: join(bareJava, 'bin', 'java') })).rejects.toMatchObject({
+      code: 'DYNAMODB_LOCAL_FAILED',
+      message: expect.stringMatching(/lacks the jdk\.compiler module.*install a full JDK 17.*openjdk-17-jre-headless/),
     });
   });
 

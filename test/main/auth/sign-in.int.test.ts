@@ -23,6 +23,7 @@ import {
   watchTokenResponses,
 } from '../../support/system-browser';
 import { newProfileDir, profileFor, startTestApp, type TestApp } from '../../support/test-app';
+import { failure } from '../../support/app-error';
 
 let root: string;
 let cloud: LocalCloud;
@@ -49,14 +50,6 @@ async function app(overrides: Partial<CloudProfile> = {}, options: { signInTimeo
   return started;
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 /** Runs a sign-in that must fail with `code`; checks that nothing secret was kept and no port stays open. */
 async function refusedSignIn(target: TestApp, code: ErrorCode, start: () => Promise<unknown> = () => target.session.signIn()): Promise<AppError> {

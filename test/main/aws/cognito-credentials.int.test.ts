@@ -10,9 +10,9 @@ import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-loca
 import { createCognitoCredentials, type CognitoCredentials, type CognitoCredentialsOptions } from '../../../main/aws/cognito-credentials';
 import { IDENTITY_ID_FILE } from '../../../main/aws/identity-id-cache';
 import { createLogger } from '../../../main/log';
-import { AppError } from '../../../shared/errors';
 import { launchSystemBrowser, logInAndReturn } from '../../support/system-browser';
 import { newProfileDir, profileFor, startTestApp, type TestApp } from '../../support/test-app';
+import { failure } from '../../support/app-error';
 
 let root: string;
 let cloud: LocalCloud;
@@ -51,14 +51,6 @@ function credentialsFor(overrides: Partial<CognitoCredentialsOptions> = {}): Cog
   return credentials;
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
