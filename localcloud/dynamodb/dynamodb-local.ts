@@ -3,13 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ListTablesCommand,
-  ResourceInUseException,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../main/aws/table-schema';
 import { emulatorDir, install, isInstalled } from '../../scripts/fetch-dynamodb-local.mjs';
 import { HOST } from '../listen';
@@ -31,8 +26,10 @@ export interface StartDynamoDbLocalOptions {
   javaPath?: string;
 }
 
+// Our launcher around DynamoDB Local's own classes: it binds 127.0.0.1 only and exits when its stdin closes.
+const LAUNCHER = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', import.meta.url));
+const READY_LINE = /^DynamoDB Local listening on /m;
 const READY_TIMEOUT_MS = 30_000;
-const PING_TIMEOUT_MS = 1_000;
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
 const FREE_PORT_ATTEMPTS = 3;
@@ -101,12 +98,12 @@ function portInUse(port: number): LocalCloudError {
   );
 }
 
-// DynamoDB Local binds every interface, so probe the wildcard address as it will.
+// Probe the address the launcher binds.
 function probePort(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(port) : error));
-    probe.listen(port, () => {
+    probe.listen(port, HOST, () => {
       const { port: bound } = probe.address() as { port: number };
       probe.close(() => resolve(bound));
     });
@@ -118,30 +115,36 @@ const findFreePort = () => probePort(0);
 
 async function launch(javaPath: string, dir: string, dbPath: string | undefined, port: number): Promise<RunningDynamoDbLocal> {
   const args = [
+    // C1 only: the compile of the launcher and our short test runs finish sooner without C2's background work.
+    '-XX:TieredStopAtLevel=1',
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
+    // The jar's manifest brings in DynamoDBLocal_lib/ in the order `java -jar` would use.
+    '-cp',
     join(dir, 'DynamoDBLocal.jar'),
-    '-sharedDb',
-    '-disableTelemetry',
-    ...(dbPath === undefined ? ['-inMemory'] : ['-dbPath', dbPath]),
-    '-port',
+    // Java's single-file source launch compiles the launcher in memory at every start.
+    LAUNCHER,
     String(port),
+    ...(dbPath === undefined ? [] : [dbPath]),
   ];
   const child = spawn(javaPath, args, {
-    // -disableTelemetry is parsed but unused in this build; only this variable turns telemetry
-    // (and its metadata file in the working directory) off.
+    // The launcher skips DynamoDB Local's telemetry code; this variable keeps it off should that change.
     env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
     cwd: dbPath,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Java exits when this stdin pipe closes, as the OS closes it when we die, even by SIGKILL.
+    stdio: ['pipe', 'pipe', 'pipe'],
     // Not detached: Ctrl-C in a terminal, or a kill of our process group, reaches Java too.
     windowsHide: true,
   });
   const output = new OutputTail();
   child.stdout?.on('data', (chunk: Buffer) => output.add(chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.add(chunk));
+  // 'close' comes after the last output is read, which the failure messages need.
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', () => resolve());
+    child.once('close', () => resolve());
+    child.once('error', (error) => {
+      output.add(error.message);
+      resolve();
+    });
   });
   // A parent that exits without calling stop() still takes DynamoDB Local down with it.
   const killOnParentExit = () => signal(child, 'SIGKILL');
@@ -153,7 +156,7 @@ async function launch(javaPath: string, dir: string, dbPath: string | undefined,
 
   const endpoint = `http://${HOST}:${port}`;
   try {
-    await waitUntilReady(endpoint, port, child, exited, output);
+    await waitUntilReady(javaPath, port, child, exited, output);
   } catch (error) {
     await stop();
     throw error;
@@ -162,36 +165,33 @@ async function launch(javaPath: string, dir: string, dbPath: string | undefined,
   return { endpoint, port, stop: () => (stopping ??= stop()) };
 }
 
-async function waitUntilReady(endpoint: string, port: number, child: ChildProcess, exited: Promise<void>, output: OutputTail): Promise<void> {
-  const client = engineClient(endpoint, 'us-east-1');
+async function waitUntilReady(javaPath: string, port: number, child: ChildProcess, exited: Promise<void>, output: OutputTail): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let hasExited = false;
   void exited.then(() => (hasExited = true));
-  try {
-    for (;;) {
-      // Jetty's failure to bind leaves the JVM running, so its output is the only sign.
-      if (/BindException|Failed to bind/.test(output.text)) throw portInUse(port);
-      if (hasExited || /Exception in thread "main"/.test(output.text)) {
-        const status = child.exitCode ?? child.signalCode ?? 'still running';
-        throw new LocalCloudError('DYNAMODB_LOCAL_FAILED', `DynamoDB Local failed to start (exit: ${status}). Its last output:\n${output.text}`);
-      }
-      if (Date.now() > deadline) {
-        throw new LocalCloudError(
-          'DYNAMODB_LOCAL_FAILED',
-          `DynamoDB Local did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s. Its last output:\n${output.text}`,
-        );
-      }
-      try {
-        // Bounded, because whatever else holds the port may accept and never answer.
-        await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS) });
-        return;
-      } catch {
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
-      }
+  while (!READY_LINE.test(output.text)) {
+    if (hasExited) throw startFailure(javaPath, port, child, output);
+    if (Date.now() > deadline) {
+      throw new LocalCloudError(
+        'DYNAMODB_LOCAL_FAILED',
+        `DynamoDB Local did not start within ${READY_TIMEOUT_MS / 1000} s. Its last output:\n${output.text}`,
+      );
     }
-  } finally {
-    client.destroy();
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 50))]);
   }
+}
+
+function startFailure(javaPath: string, port: number, child: ChildProcess, output: OutputTail): LocalCloudError {
+  if (/BindException|Failed to bind/.test(output.text)) return portInUse(port);
+  // A Java runtime without javac's module (a JRE-only build) cannot run a source-file program.
+  if (/Module jdk\.compiler not in boot Layer/.test(output.text)) {
+    return new LocalCloudError(
+      'DYNAMODB_LOCAL_FAILED',
+      `The Java at \`${javaPath}\` lacks the jdk.compiler module that localcloud needs to start DynamoDB Local: install a full JDK 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jre-headless, which includes it; macOS: brew install openjdk@17; Windows: winget install Microsoft.OpenJDK.17), put it first on PATH, and check with \`java --list-modules | grep jdk.compiler\`.`,
+    );
+  }
+  const status = child.exitCode ?? child.signalCode ?? 'none';
+  return new LocalCloudError('DYNAMODB_LOCAL_FAILED', `DynamoDB Local failed to start (exit: ${status}). Its last output:\n${output.text}`);
 }
 
 // DynamoDB Local starts no processes of its own, so signalling Java is signalling the whole tree.
@@ -209,7 +209,7 @@ async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<
 /** The last few thousand characters a process printed, for error messages. */
 class OutputTail {
   text = '';
-  add(chunk: Buffer): void {
+  add(chunk: Buffer | string): void {
     this.text = (this.text + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
   }
 }
