@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
 import { launchChromium } from '../support/chromium';
+import { electronBinary } from '../support/electron-binary';
 import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
 
 let cloud: LocalCloud;
@@ -52,6 +53,21 @@ function filesUnder(dir: string): string[] {
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
 }
+
+describe.skipIf(electronBinary() !== undefined)('npm start where no Electron binary is installed', () => {
+  test('says so in one line and serves the app through the browser host', async () => {
+    const started = await startWebHostProcess(['--cloud', cloudFile, '--profile-dir', join(scratch, 'npm-start')], 'start');
+    try {
+      expect(started.preamble).toEqual([expect.stringContaining('No Electron binary')]);
+      const page = await browser.newPage();
+      await page.goto(started.url);
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await page.close();
+    } finally {
+      await started.stop();
+    }
+  });
+});
 
 describe('signing in through the browser host', () => {
   test('a wrong password is refused on the login page and the app stays signed out', async () => {

@@ -4,24 +4,34 @@ import { createInterface } from 'node:readline';
 
 export interface WebHostProcess {
   url: string;
+  /** What the command printed on stdout before the JSON line. */
+  preamble: string[];
   output(): string;
   stop(): Promise<void>;
 }
 
-export async function startWebHostProcess(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<WebHostProcess> {
-  const child: ChildProcess = spawn('npm', ['run', '--silent', 'start:web', '--', ...args], {
+/** `script` is `start:web`, or `start` (which falls back to the browser host without Electron). */
+export async function startWebHostProcess(args: string[], script = 'start:web'): Promise<WebHostProcess> {
+  const child: ChildProcess = spawn('npm', ['run', '--silent', script, '--', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env,
   });
   let output = '';
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const preamble: string[] = [];
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`start:web exited ${code}: ${output}`)));
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (text) => {
+      if (text.startsWith('{')) {
+        lines.close();
+        resolve(text);
+      } else preamble.push(text);
+    });
+    child.once('exit', (code) => reject(new Error(`npm run ${script} exited ${code}: ${output}`)));
   });
   return {
     url: (JSON.parse(line) as { url: string }).url,
+    preamble,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
