@@ -24,3 +24,13 @@ export type CloudProfile = z.infer<typeof cloudProfileSchema>;
 export function loginsKey(issuer: string): string {
   return issuer.replace(/^https?:\/\//, '').replace(/\/$/, '');
 }
+
+/** The Cognito Identity endpoint a profile talks to: its override, or AWS's regional one. */
+export function cognitoEndpointOf(profile: Pick<CloudProfile, 'cognitoEndpoint' | 'region'>): string {
+  return profile.cognitoEndpoint ?? `https://cognito-identity.${profile.region}.amazonaws.com`;
+}
+
+/** The DynamoDB endpoint a profile talks to: its override, or AWS's regional one. */
+export function dynamodbEndpointOf(profile: Pick<CloudProfile, 'dynamodbEndpoint' | 'region'>): string {
+  return profile.dynamodbEndpoint ?? `https://dynamodb.${profile.region}.amazonaws.com`;
+}

@@ -6,7 +6,7 @@ import {
   GetCredentialsForIdentityCommand,
   GetIdCommand,
 } from '@aws-sdk/client-cognito-identity';
-import { loginsKey, type CloudProfile } from '../../shared/cloud-profile';
+import { cognitoEndpointOf, loginsKey, type CloudProfile } from '../../shared/cloud-profile';
 import { notSignedIn } from '../auth/auth-errors';
 import { readIdToken } from '../auth/id-token';
 import { silentLogger, type Logger } from '../log';
@@ -73,7 +73,7 @@ export function createCognitoCredentials(options: CognitoCredentialsOptions): Co
   const minimum = Math.min(30, margin / 2);
   const identities = openIdentityIdCache(platform.profileDir);
   const providerName = loginsKey(profile.issuer);
-  const endpoint = profile.cognitoEndpoint ?? `https://cognito-identity.${profile.region}.amazonaws.com`;
+  const endpoint = cognitoEndpointOf(profile);
   const client = new CognitoIdentityClient({
     region: profile.region,
     ...(profile.cognitoEndpoint ? { endpoint: profile.cognitoEndpoint } : {}),
