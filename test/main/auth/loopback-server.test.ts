@@ -1,10 +1,11 @@
 // The loopback redirect server as the browser and a hostile local page would meet it: it takes one
 // answer with the right state and a code, refuses everything else, and never leaves its port open.
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startLoopbackServer, type LoopbackServer } from '../../../main/auth/loopback-server';
 import { AppError } from '../../../shared/errors';
+import { portClosed } from '../../support/system-browser';
 
 const state = 'expected-state-0123456789';
 const opened: LoopbackServer[] = [];
@@ -24,17 +25,6 @@ async function get(url: string, method = 'GET'): Promise<{ status: number; text:
   return { status: response.status, text: await response.text() };
 }
 
-/** Resolves true when nothing listens on the port any more. */
-function portClosed(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = request({ host: '127.0.0.1', port, path: '/callback', timeout: 2_000 }, (response) => {
-      response.resume();
-      resolve(false);
-    });
-    probe.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-    probe.end();
-  });
-}
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
