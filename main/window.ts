@@ -1,18 +1,9 @@
 // The app's only window, hardened per Electron's security checklist: isolated, sandboxed, no Node,
 // a strict CSP, no navigation, no new windows, no permissions.
 import { BrowserWindow, session, shell } from 'electron';
+import { contentSecurityPolicy } from './content-security-policy';
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: https:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CSP = contentSecurityPolicy();
 
 export function hardenSession(): void {
   const appSession = session.defaultSession;

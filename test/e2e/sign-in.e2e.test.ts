@@ -87,6 +87,9 @@ describe('signing in through the browser host', () => {
     await idp.getByText('You can close this tab').waitFor();
     await page.getByText(cloud.users[0]!.username).waitFor();
     await expect(page.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
+    // The profile picture is allowed by the page's CSP and actually shows.
+    await page.waitForFunction(() => (document.querySelector('img') as HTMLImageElement | null)?.complete === true);
+    await expect(page.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).resolves.toBeGreaterThan(0);
     await page.close();
     await host!.stop();
 
