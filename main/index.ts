@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, dialog, net, shell } from 'electron';
 import { toAppErrorView } from '../shared/errors';
+import { readCloudProfileFile } from './cloud-profile-file';
 import { attachElectronTransport } from './ipc/electron-transport';
 import { createEventHub } from './ipc/event-hub';
 import { createLogger } from './log';
@@ -24,9 +25,10 @@ let services: RunningServices | undefined;
 
 async function start(): Promise<void> {
   hardenSession();
+  const cloudFile = argument('cloud');
   const hub = createEventHub();
   services = await startServices({
-    cloudFile: argument('cloud'),
+    profile: cloudFile === undefined ? undefined : readCloudProfileFile(cloudFile),
     profileDir: argument('profile-dir'),
     openExternal: (url) => shell.openExternal(url),
     isOnline: () => net.isOnline(),

@@ -4,7 +4,6 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CloudProfile } from '../shared/cloud-profile';
 import { createApp, type App } from './app';
-import { readCloudProfileFile } from './cloud-profile-file';
 import type { EventHub } from './ipc/event-hub';
 import type { Logger } from './log';
 import type { Platform } from './platform';
@@ -12,8 +11,8 @@ import type { Platform } from './platform';
 export const APP_HOME = join(homedir(), '.auth0-cognito-desktop');
 
 export interface StartServicesOptions {
-  /** A cloud-profile JSON file; without one the local cloud is started and used. */
-  cloudFile?: string;
+  /** The cloud to use (from a --cloud FILE); without one the local cloud is started and used. */
+  profile?: CloudProfile;
   /** This device's folder (SQLite, identity cache, profile ID); two folders act as two devices. */
   profileDir?: string;
   openExternal(url: string): Promise<void>;
@@ -36,8 +35,8 @@ function profileName(profile: CloudProfile): string {
 export async function startServices(options: StartServicesOptions): Promise<RunningServices> {
   let profile: CloudProfile;
   let stopCloud = async () => {};
-  if (options.cloudFile) {
-    profile = readCloudProfileFile(resolve(options.cloudFile));
+  if (options.profile) {
+    profile = options.profile;
   } else {
     // Loaded only when used: a build pointed at a real tenant never needs the local cloud.
     const { startLocalCloud } = await import('../localcloud/start-local-cloud');
@@ -47,7 +46,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
     stopCloud = () => cloud.stop();
     options.log.info('using the local cloud', { issuer: profile.issuer });
   }
-  const profileDir = resolve(options.profileDir ?? join(APP_HOME, 'profiles', options.cloudFile ? profileName(profile) : 'local'));
+  const profileDir = resolve(options.profileDir ?? join(APP_HOME, 'profiles', options.profile ? profileName(profile) : 'local'));
   const platform: Platform = {
     openExternal: options.openExternal,
     profileDir,

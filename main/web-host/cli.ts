@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../../shared/errors';
+import { readCloudProfileFile } from '../cloud-profile-file';
 import { createEventHub } from '../ipc/event-hub';
 import { createLogger } from '../log';
 import { serveUntilSignal } from '../serve-until-signal';
@@ -26,13 +27,15 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(`${(error as Error).message}. ${USAGE}`);
   }
+  // Read first, so a bad profile is reported before anything starts.
+  const profile = values.cloud === undefined ? undefined : readCloudProfileFile(resolve(values.cloud));
   const staticDir = join(root, 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) fail('the renderer is not built: run `npm run build:renderer` (npm run start:web does it).');
 
   const hub = createEventHub();
   const log = createLogger({ level: 'info' });
   const services = await startServices({
-    cloudFile: values.cloud,
+    profile,
     profileDir: values['profile-dir'],
     // No system browser to drive from here: the page opens the IdP's page in a new tab.
     openExternal: async (url) => hub.emit('openExternal', { url }),
