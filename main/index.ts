@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, dialog, net, shell } from 'electron';
 import { toAppErrorView } from '../shared/errors';
 import { readCloudProfileFile } from './cloud-profile-file';
+import { demoUsersLine } from './demo-users-line';
 import { attachElectronTransport } from './ipc/electron-transport';
 import { createEventHub } from './ipc/event-hub';
 import { createLogger } from './log';
@@ -35,6 +36,7 @@ async function start(): Promise<void> {
     hub,
     log,
   });
+  if (services.demoUsers) console.log(demoUsersLine(services.demoUsers));
   const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href;
   const window = createMainWindow({ preloadPath: join(here, '../preload/index.cjs'), rendererUrl });
   const detach = attachElectronTransport({ window, rendererUrl, router: services.app.router, hub });

@@ -25,6 +25,8 @@ export interface RunningServices {
   app: App;
   profile: CloudProfile;
   profileDir: string;
+  /** The local cloud's demo users, when the local cloud is in use (to tell the person how to sign in). */
+  demoUsers?: { username: string; password: string }[];
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ function profileName(profile: CloudProfile): string {
 
 export async function startServices(options: StartServicesOptions): Promise<RunningServices> {
   let profile: CloudProfile;
+  let demoUsers: RunningServices['demoUsers'];
   let stopCloud = async () => {};
   if (options.profile) {
     profile = options.profile;
@@ -41,8 +44,9 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
     // Loaded only when used: a build pointed at a real tenant never needs the local cloud.
     const { startLocalCloud } = await import('../localcloud/start-local-cloud');
     const cloud = await startLocalCloud({ dataDir: join(APP_HOME, 'localcloud') });
-    const { users: _users, ...description } = cloud.describe();
+    const { users, ...description } = cloud.describe();
     profile = description;
+    demoUsers = users;
     stopCloud = () => cloud.stop();
     options.log.info('using the local cloud', { issuer: profile.issuer });
   }
@@ -59,6 +63,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       app,
       profile,
       profileDir,
+      demoUsers,
       stop: async () => {
         await app.stop();
         await stopCloud();

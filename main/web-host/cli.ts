@@ -9,6 +9,7 @@ import { readCloudProfileFile } from '../cloud-profile-file';
 import { createEventHub } from '../ipc/event-hub';
 import { createLogger } from '../log';
 import { serveUntilSignal } from '../serve-until-signal';
+import { demoUsersLine } from '../demo-users-line';
 import { startServices } from '../start-services';
 import { startWebHost } from './start-web-host';
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     async () => void (await Promise.all([host.stop(), services.stop()])),
     (error) => fail(`stopping failed: ${String(error)}`),
   );
+  if (services.demoUsers) process.stderr.write(`${demoUsersLine(services.demoUsers)}\n`);
   process.stdout.write(`${JSON.stringify({ url: host.url })}\n`);
 }
 
