@@ -1,13 +1,10 @@
 // `npm run localcloud -- [--data-dir DIR] [--in-memory]`: prints one JSON line when ready, serves
 // until SIGINT/SIGTERM, then stops DynamoDB Local and exits 0.
 import { parseArgs } from 'node:util';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { serveUntilSignal } from '../main/serve-until-signal';
 import { LocalCloudError } from './local-cloud-error';
-import { startLocalCloud } from './start-local-cloud';
-
-export const DEFAULT_DATA_DIR = join(homedir(), '.auth0-cognito-desktop', 'localcloud');
+import { DEFAULT_DATA_DIR, startLocalCloud } from './start-local-cloud';
 
 function fail(message: string): never {
   process.stderr.write(`localcloud: ${message}\n`);

@@ -1,5 +1,6 @@
 // Composition of the local cloud: the Auth0 stand-in, the Cognito Identity emulator and DynamoDB
 // Local behind the SigV4/policy gateway, wired the way the real services trust each other.
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TABLE_NAME } from '../main/aws/table-schema';
 import { createCredentialRegistry } from './cognito/credential-registry';
@@ -12,6 +13,8 @@ import { LocalCloudError } from './local-cloud-error';
 import { openStateStore } from './state-store';
 
 export const REGION = 'us-east-1';
+/** Where `npm run localcloud` and `npm start` keep the local cloud unless told otherwise. */
+export const DEFAULT_DATA_DIR = join(homedir(), '.auth0-cognito-desktop', 'localcloud');
 export const ACCOUNT_ID = '000000000000';
 
 export interface LocalCloudOptions {

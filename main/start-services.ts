@@ -42,8 +42,8 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
     profile = options.profile;
   } else {
     // Loaded only when used: a build pointed at a real tenant never needs the local cloud.
-    const { startLocalCloud } = await import('../localcloud/start-local-cloud');
-    const cloud = await startLocalCloud({ dataDir: join(APP_HOME, 'localcloud') });
+    const { DEFAULT_DATA_DIR, startLocalCloud } = await import('../localcloud/start-local-cloud');
+    const cloud = await startLocalCloud({ dataDir: DEFAULT_DATA_DIR });
     const { users, ...description } = cloud.describe();
     profile = description;
     demoUsers = users;
