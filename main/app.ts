@@ -3,7 +3,6 @@
 // tests all run the same services.
 import type { CloudProfile } from '../shared/cloud-profile';
 import { toAppErrorView } from '../shared/errors';
-import type { SessionView } from '../shared/ipc-contract';
 import { createAuthSession } from './auth/session';
 import { createCognitoCredentials } from './aws/cognito-credentials';
 import type { EventHub } from './ipc/event-hub';
@@ -50,18 +49,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   await session.restore().catch((error: unknown) => log.warn('restoring the session failed', { error }));
 
-  const withNotices = async (view: Promise<SessionView> | SessionView) => {
-    try {
-      return await view;
-    } finally {
-      publishNotices();
-    }
-  };
   publishNotices();
 
   const handlers: Handlers = {
-    'session.get': async () => withNotices(session.view()),
-    'session.signIn': async () => withNotices(session.signIn()),
+    'session.get': async () => session.view(),
+    'session.signIn': () => session.signIn(),
     'session.cancelSignIn': async () => session.cancelSignIn(),
     'session.signOut': async ({ removeLocalData }) => {
       await session.signOut({ removeLocalData });
@@ -69,12 +61,22 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   };
 
+  const router = createRouter(handlers, (error) => {
+    const view = toAppErrorView(error);
+    if (view.code === 'INTERNAL') log.error('a request failed', { error });
+    return view;
+  });
   return {
-    router: createRouter(handlers, (error) => {
-      const view = toAppErrorView(error);
-      if (view.code === 'INTERNAL') log.error('a request failed', { error });
-      return view;
-    }),
+    // A keychain failure during any command (e.g. while signing out) is told right after it.
+    router: {
+      dispatch: async (command, input) => {
+        try {
+          return await router.dispatch(command, input);
+        } finally {
+          publishNotices();
+        }
+      },
+    },
     stop: async () => {
       unsubscribe();
       credentials.close();

@@ -25,10 +25,11 @@ function run(command, commandArgs) {
 }
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const electron = electronBinary();
 let code;
-if (electronBinary()) {
+if (electron) {
   code = await run(npx, ['electron-vite', 'build', '--logLevel', 'warn']);
-  if (code === 0) code = await run(electronBinary(), ['.', ...args]);
+  if (code === 0) code = await run(electron, ['.', ...args]);
 } else {
   console.log('No Electron binary is installed here, so the app starts in the browser host: open the URL it prints.');
   code = await run(npx, ['vite', 'build', '-c', 'renderer/vite.config.ts', '--logLevel', 'warn']);

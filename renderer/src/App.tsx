@@ -9,7 +9,10 @@ export function App({ api }: { api: Api }) {
 
   useEffect(() => {
     const unsubscribers = [
-      api.on('session.changed', setSession),
+      api.on('session.changed', (view) => {
+        setSession(view);
+        if (view.state !== 'signingIn') setSignInUrl(undefined);
+      }),
       api.on('notice', setAlert),
       // The browser host has no system browser of its own: the page opens the sign-in in a tab.
       api.on('openExternal', ({ url }) => {
