@@ -3,20 +3,9 @@
 // installed (ELECTRON_SKIP_BINARY_DOWNLOAD, or a machine that cannot download it) it says so in one
 // line and starts the browser host instead, which runs the same main-process services.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { electronBinary } from './electron-binary.mjs';
 
-const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
-
-function electronBinary() {
-  try {
-    const path = require('electron'); // the binary's path, when it was downloaded
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function run(command, commandArgs) {
   const child = spawn(command, commandArgs, { stdio: 'inherit', shell: process.platform === 'win32' });

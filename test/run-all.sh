@@ -14,9 +14,6 @@ chmod 700 "$scratch/runtime"
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" \
   XDG_CACHE_HOME="$scratch/cache" XDG_RUNTIME_DIR="$scratch/runtime"
 report="$scratch/vitest.json"
-# The SDK warns on every process that Node 20 support ends in 2027; the lock file pins versions
-# that support it, and the warning would bury test output. (README notes the Node 22 move.)
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 
 run() {
   if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
