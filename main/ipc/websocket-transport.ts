@@ -21,7 +21,12 @@ function sameSecret(given: string | null, expected: string): boolean {
 
 export function isAllowedUpgrade(request: IncomingMessage, token: string, origin: string): boolean {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  return url.pathname === IPC_PATH && request.headers.origin === origin && sameSecret(url.searchParams.get('token'), token);
+  return (
+    url.pathname === IPC_PATH &&
+    request.headers.origin === origin &&
+    request.headers.host === new URL(origin).host &&
+    sameSecret(url.searchParams.get('token'), token)
+  );
 }
 
 export function attachWebSocketTransport(options: {
@@ -33,6 +38,8 @@ export function attachWebSocketTransport(options: {
 }): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   options.server.on('upgrade', (request, socket, head) => {
+    // A peer that resets its socket mid-handshake must not take the host down either.
+    socket.on('error', () => socket.destroy());
     if (!isAllowedUpgrade(request, options.token, options.origin())) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
@@ -41,6 +48,9 @@ export function attachWebSocketTransport(options: {
   });
 
   const serve = (ws: WebSocket) => {
+    // A frame over maxPayload or a text frame that is not UTF-8 makes ws send its close frame (1009,
+    // 1007) and emit 'error'; unheard, that error would end the whole host and every connection with it.
+    ws.on('error', () => undefined);
     const unsubscribe = options.hub.subscribe((event, payload) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
     });

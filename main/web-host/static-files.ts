@@ -16,6 +16,10 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
+/** The Host header names this server's own origin (`127.0.0.1:PORT`), not a name that resolved to it. */
+export function isOwnHost(request: IncomingMessage, origin: string): boolean {
+  return origin !== '' && request.headers.host === new URL(origin).host;
+}
 
 export function serveStatic(root: string, origin: () => string) {
   const base = resolve(root);
@@ -23,6 +27,8 @@ export function serveStatic(root: string, origin: () => string) {
     const send = (status: number, text: string) => {
       response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
     };
+    // A DNS-rebinding page reaches this port under its own host name; only our own address is served.
+    if (!isOwnHost(request, origin())) return send(421, 'This host serves only its own address.');
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'Method not allowed');
     let pathname: string;
     try {

@@ -4,6 +4,8 @@
 import type { Api, CommandName, CommandResult, EventName, EventPayload } from '../../shared/ipc-contract';
 
 const TOKEN_KEY = 'ipc-token';
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 10_000;
 
 function takeToken(): string | null {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
@@ -24,24 +26,36 @@ export function createWebSocketApi(): Api {
     ok: false,
     error: { code: 'HOST_DISCONNECTED', message: 'The app host is not reachable. Start it again with npm start and open the new link.' },
   });
-  const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ipc?token=${encodeURIComponent(token ?? '')}`);
-  const opened = new Promise<boolean>((resolve) => {
-    socket.addEventListener('open', () => resolve(true));
-    socket.addEventListener('close', () => resolve(false));
-  });
-  socket.addEventListener('message', (message) => {
-    const data = JSON.parse(String(message.data)) as { id?: number; result?: CommandResult<CommandName>; event?: EventName; payload?: unknown };
-    if (data.id !== undefined && data.result) {
-      pending.get(data.id)?.(data.result);
-      pending.delete(data.id);
-    } else if (data.event) {
-      for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
-    }
-  });
-  socket.addEventListener('close', () => {
-    for (const resolve of pending.values()) resolve(disconnected());
-    pending.clear();
-  });
+  const url = `${location.origin.replace(/^http/, 'ws')}/ipc?token=${encodeURIComponent(token ?? '')}`;
+  let socket: WebSocket;
+  let opened: Promise<boolean>;
+  let retryMs = RETRY_FIRST_MS;
+  // The host closes a connection that breaks the protocol (or restarts); the page dials again,
+  // backing off so that a host that is gone for good is not called in a tight loop.
+  const connect = () => {
+    socket = new WebSocket(url);
+    opened = new Promise<boolean>((resolve) => {
+      socket.addEventListener('open', () => resolve(true));
+      socket.addEventListener('close', () => resolve(false));
+    });
+    socket.addEventListener('open', () => (retryMs = RETRY_FIRST_MS));
+    socket.addEventListener('message', (message) => {
+      const data = JSON.parse(String(message.data)) as { id?: number; result?: CommandResult<CommandName>; event?: EventName; payload?: unknown };
+      if (data.id !== undefined && data.result) {
+        pending.get(data.id)?.(data.result);
+        pending.delete(data.id);
+      } else if (data.event) {
+        for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
+      }
+    });
+    socket.addEventListener('close', () => {
+      for (const resolve of pending.values()) resolve(disconnected());
+      pending.clear();
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    });
+  };
+  connect();
   return {
     async call(command, input) {
       if (!(await opened) || socket.readyState !== WebSocket.OPEN) return disconnected() as never;

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,5 +87,43 @@ describe('browser host', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('not json');
     expect(await closed).toBe(1003);
+  });
+
+  it('closes a connection that sends a frame over 1 MiB with 1009, and keeps serving the others', async () => {
+    const bystander = await connect(`?token=${token()}`, host.origin);
+    const ws = await connect(`?token=${token()}`, host.origin);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('x'.repeat(1024 * 1024 + 1));
+    expect(await closed).toBe(1009);
+    const reply = next(bystander);
+    bystander.send(JSON.stringify({ id: 1, command: 'session.get', input: {} }));
+    expect(await reply).toEqual({ id: 1, result: { ok: true, value: signedOut } });
+    bystander.close();
+    const again = await connect(`?token=${token()}`, host.origin);
+    again.close();
+  });
+
+  it('closes a connection that sends a text frame that is not UTF-8 with 1007, and keeps serving', async () => {
+    const ws = await connect(`?token=${token()}`, host.origin);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect(await closed).toBe(1007);
+    expect((await fetch(`${host.origin}/`)).status).toBe(200);
+  });
+
+  it('refuses a request that names another host, as a DNS-rebinding page would', async () => {
+    const port = new URL(host.origin).port;
+    const statusFor = (hostHeader: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest({ host: '127.0.0.1', port, path: '/', headers: { host: hostHeader } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.once('error', reject);
+        request.end();
+      });
+    expect(await statusFor(`rebind.example:${port}`)).toBe(421);
+    expect(await statusFor(`localhost.evil.example:${port}`)).toBe(421);
+    expect(await statusFor(`127.0.0.1:${port}`)).toBe(200);
   });
 });
