@@ -48,6 +48,7 @@ export type SignatureVerification = { identityId: string } | { error: DynamoDbEr
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const ALLOWED_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const JSON_PROTOCOL_SIGNED_HEADERS = ['content-type', 'x-amz-target'];
 const REQUIRED_PARAMETERS = ['Credential', 'Signature', 'SignedHeaders'] as const;
 
 export async function verifyRequestSignature(request: SignedRequest, expected: SigningExpectations): Promise<SignatureVerification> {
@@ -98,6 +99,11 @@ export async function verifyRequestSignature(request: SignedRequest, expected: S
   if (!signedHeaders.includes('host')) {
     return { error: invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.") };
   }
+  // An unsigned operation or content type could be swapped on a captured request (GetItem replayed as DeleteItem).
+  const unsigned = headersThatMustBeSigned(request.headers).find((name) => !signedHeaders.includes(name));
+  if (unsigned !== undefined) {
+    return { error: invalidSignature(`'${unsigned}' must be a 'SignedHeader' in the AWS Authorization.`) };
+  }
   // The re-signer trusts this header as the body's hash, so it must be the body's hash.
   const declaredPayloadHash = headerValue(request.headers, 'x-amz-content-sha256');
   if (declaredPayloadHash !== undefined && declaredPayloadHash !== createHash('sha256').update(request.body).digest('hex')) {
@@ -119,6 +125,12 @@ export async function verifyRequestSignature(request: SignedRequest, expected: S
     };
   }
   return { identityId: issued.identityId };
+}
+
+/** What the JSON protocol's requests must sign: content type, operation, and every x-amz-* header sent. */
+function headersThatMustBeSigned(headers: IncomingHttpHeaders): string[] {
+  const amzHeaders = Object.keys(headers).filter((name) => name.startsWith('x-amz-'));
+  return [...new Set([...JSON_PROTOCOL_SIGNED_HEADERS, ...amzHeaders])];
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

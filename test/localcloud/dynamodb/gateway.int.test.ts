@@ -85,7 +85,7 @@ describe('DynamoDB gateway', () => {
     `User: arn:aws:sts::${accountId}:assumed-role/${roleName}/CognitoIdentityCredentials is not authorized to perform: dynamodb:${action} on resource: arn:aws:dynamodb:${region}:${accountId}:${resource} because no identity-based policy allows the dynamodb:${action} action`;
 
   /** A request signed as the SDK would, to be altered before it is sent with fetch. */
-  const signedRequest = async (who: TestCredentials, target: string, body: string) => {
+  const signedRequest = async (who: TestCredentials, target: string, body: string, unsignableHeaders?: Set<string>) => {
     const url = new URL(gateway.endpoint);
     const signer = new SignatureV4({
       credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey, sessionToken: who.sessionToken },
@@ -108,6 +108,7 @@ describe('DynamoDB gateway', () => {
         },
         body,
       }),
+      { unsignableHeaders },
     );
     return { headers: request.headers, body };
   };
@@ -344,6 +345,30 @@ describe('DynamoDB gateway', () => {
       body: JSON.stringify({ TableName: tableName, Key: key(bob, 'D#private') }),
     });
     expect(claimed.json.__type).toBe('com.amazon.coral.service#InvalidSignatureException');
+  });
+
+  it('refuses a signature that leaves the operation, the content type or an x-amz-* header unsigned, so a captured GetItem cannot become a DeleteItem', async () => {
+    await dynamo(alice).send(new PutItemCommand({ TableName: tableName, Item: item(alice, 'D#replayed') }));
+    const getBody = JSON.stringify({ TableName: tableName, Key: key(alice, 'D#replayed') });
+    const captured = await signedRequest(alice, 'GetItem', getBody, new Set(['x-amz-target']));
+    const replayed = await send({ ...captured, headers: { ...captured.headers, 'x-amz-target': 'DynamoDB_20120810.DeleteItem' } });
+    expect(replayed).toEqual({
+      status: 400,
+      json: {
+        __type: 'com.amazon.coral.service#InvalidSignatureException',
+        message: "'x-amz-target' must be a 'SignedHeader' in the AWS Authorization.",
+      },
+    });
+    const { Item } = await dynamo(alice).send(new GetItemCommand({ TableName: tableName, Key: key(alice, 'D#replayed') }));
+    expect(Item).toBeDefined();
+
+    const noContentType = await send(await signedRequest(alice, 'GetItem', getBody, new Set(['content-type'])));
+    expect(noContentType.json.message).toBe("'content-type' must be a 'SignedHeader' in the AWS Authorization.");
+    const noSessionToken = await send(await signedRequest(alice, 'GetItem', getBody, new Set(['x-amz-security-token'])));
+    expect(noSessionToken.json.message).toBe("'x-amz-security-token' must be a 'SignedHeader' in the AWS Authorization.");
+    const extra = await signedRequest(alice, 'GetItem', getBody);
+    const withUnsignedExtra = await send({ ...extra, headers: { ...extra.headers, 'x-amz-meta-note': 'added later' } });
+    expect(withUnsignedExtra.json.message).toBe("'x-amz-meta-note' must be a 'SignedHeader' in the AWS Authorization.");
   });
 
   it('judges a duplicated JSON member as DynamoDB Local reads it (the last one)', async () => {
