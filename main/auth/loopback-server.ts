@@ -1,6 +1,7 @@
 // The RFC 8252 loopback redirect: a one-shot HTTP server on 127.0.0.1 that waits for the browser to
 // come back from the IdP. It answers only its callback path, accepts exactly one answer carrying
-// the expected state and a code, and always closes its port — on success, refusal, timeout or cancel.
+// the expected state and a code (answers with another state are refused and waited past), and
+// always closes its port — on success, refusal, timeout or cancel.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError, type AppErrorView } from '../../shared/errors';
@@ -9,6 +10,8 @@ import { authorizationResponseFailure, signInCancelled, stateMismatch } from './
 export const LOOPBACK_HOST = '127.0.0.1';
 export const CALLBACK_PATH = '/callback';
 export const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+/** Answers with a wrong state tolerated before the sign-in is given up as interfered with. */
+export const MAX_BAD_ANSWERS = 20;
 
 export interface LoopbackServerOptions {
   expectedState: string;
@@ -35,6 +38,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const timeoutMs = options.timeoutMs ?? SIGN_IN_TIMEOUT_MS;
   let phase: 'waiting' | 'received' | 'closed' = 'waiting';
   let held: ServerResponse | undefined;
+  let badAnswers = 0;
   let resolveCallback!: (url: URL) => void;
   let rejectCallback!: (error: AppError) => void;
   const callback = new Promise<URL>((resolve, reject) => {
@@ -65,7 +69,13 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       return page(response, 409, 'Already used', refusal(new AppError('SIGN_IN_CALLBACK_REPLAYED', 'This sign-in answer was already received once and is not accepted again. Return to the app.')));
     }
     const params = url.searchParams;
-    if (params.get('state') !== options.expectedState) return refuse(response, stateMismatch());
+    // Any local program can reach this port: an answer that is not ours is refused without ending the
+    // sign-in, so it cannot cancel it; only a flood of them (a program probing the port) ends it.
+    if (params.get('state') !== options.expectedState) {
+      badAnswers += 1;
+      if (badAnswers > MAX_BAD_ANSWERS) return refuse(response, tooManyBadAnswers());
+      return page(response, 400, 'Sign-in failed', refusal(stateMismatch()));
+    }
     const idpError = params.get('error');
     if (idpError !== null) return refuse(response, authorizationResponseFailure(idpError, params.get('error_description') ?? undefined));
     if (!params.get('code')) {
@@ -115,6 +125,13 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     },
     close,
   };
+}
+
+function tooManyBadAnswers(): AppError {
+  return new AppError(
+    'SIGN_IN_STATE_MISMATCH',
+    `More than ${MAX_BAD_ANSWERS} answers that do not belong to this sign-in reached the app's sign-in port, so the app stopped waiting: another program on this computer may be interfering. Click Sign in to try again.`,
+  );
 }
 
 function refusal(error: AppErrorView): string {

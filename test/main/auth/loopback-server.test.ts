@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startLoopbackServer, type LoopbackServer } from '../../../main/auth/loopback-server';
+import { MAX_BAD_ANSWERS, startLoopbackServer, type LoopbackServer } from '../../../main/auth/loopback-server';
 import { AppError } from '../../../shared/errors';
 import { portClosed } from '../../support/system-browser';
 
@@ -65,19 +65,37 @@ test('a failure after the answer is shown on the waiting tab with its sentence a
 });
 
 describe('refusals', () => {
-  test('a wrong state is refused and ends the sign-in with SIGN_IN_STATE_MISMATCH', async () => {
+  test('a wrong state is refused with a page but does not end the sign-in: the right answer after it is still taken', async () => {
     const server = await start();
     const page = await get(`${server.redirectUri}?code=c&state=forged`);
     expect(page.status).toBe(400);
     expect(page.text).toContain('SIGN_IN_STATE_MISMATCH');
-    expect((await rejection(server.callback)).code).toBe('SIGN_IN_STATE_MISMATCH');
+    const missing = await get(`${server.redirectUri}?code=c`);
+    expect(missing.status).toBe(400);
+    const browser = get(`${server.redirectUri}?code=the-code&state=${state}`);
+    expect((await server.callback).searchParams.get('code')).toBe('the-code');
+    await server.finish();
+    expect((await browser).status).toBe(200);
+  });
+
+  test('a wrong state does not cancel the wait: the sign-in still ends only at its timeout', async () => {
+    const server = await start({ timeoutMs: 300 });
+    expect((await get(`${server.redirectUri}?code=c&state=forged`)).status).toBe(400);
+    expect((await rejection(server.callback)).code).toBe('SIGN_IN_TIMEOUT');
     expect(await portClosed(server.port)).toBe(true);
   });
 
-  test('a missing state is a wrong state', async () => {
+  test(`more than ${MAX_BAD_ANSWERS} wrong states end the sign-in with SIGN_IN_STATE_MISMATCH and close the port`, async () => {
     const server = await start();
-    await get(`${server.redirectUri}?code=c`);
-    expect((await rejection(server.callback)).code).toBe('SIGN_IN_STATE_MISMATCH');
+    for (let attempt = 0; attempt < MAX_BAD_ANSWERS; attempt += 1) {
+      expect((await get(`${server.redirectUri}?code=c&state=guess-${attempt}`)).status).toBe(400);
+    }
+    const last = await get(`${server.redirectUri}?code=c&state=one-too-many`);
+    expect(last.status).toBe(400);
+    const error = await rejection(server.callback);
+    expect(error.code).toBe('SIGN_IN_STATE_MISMATCH');
+    expect(error.message).toContain('another program on this computer');
+    expect(await portClosed(server.port)).toBe(true);
   });
 
   test('a missing code is refused with SIGN_IN_MISSING_CODE', async () => {

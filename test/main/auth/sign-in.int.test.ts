@@ -83,16 +83,34 @@ function browserLogsIn(target: TestApp, openedUrl: (url: string) => string = (ur
   return () => pageText;
 }
 
-test('an answer carrying a state this app never issued is refused with SIGN_IN_STATE_MISMATCH, and the tab says so', async () => {
+test('an answer carrying a state this app never issued is refused with SIGN_IN_STATE_MISMATCH on the tab, and does not end the sign-in', async () => {
   const target = await app();
   // As when a page starts an authorization request of its own that lands on the app's loopback server.
-  const page = browserLogsIn(target, (url) => {
+  let pageText = '';
+  target.platform.onOpen = async (url) => {
     const forged = new URL(url);
     forged.searchParams.set('state', 'state-of-someone-else');
-    return forged.href;
-  });
-  await refusedSignIn(target, 'SIGN_IN_STATE_MISMATCH');
-  expect(page()).toContain('SIGN_IN_STATE_MISMATCH');
+    pageText = await logInAndReturn(browser, forged.href, alice());
+    // Still waiting for its own answer after the forged one: only the user's Cancel ends it.
+    target.session.cancelSignIn();
+  };
+  await refusedSignIn(target, 'SIGN_IN_CANCELLED');
+  expect(pageText).toContain('SIGN_IN_STATE_MISMATCH');
+});
+
+test('a local program sending wrong-state answers to the loopback port cannot cancel a sign-in in progress', async () => {
+  const target = await app();
+  const forgedStatuses: number[] = [];
+  target.platform.onOpen = async (url) => {
+    const forged = new URL(redirectUriOf(url));
+    forged.searchParams.set('code', 'made-up');
+    forged.searchParams.set('state', 'guessed');
+    for (let attempt = 0; attempt < 3; attempt += 1) forgedStatuses.push((await fetch(forged)).status);
+    await logInAndReturn(browser, url, alice());
+  };
+  await expect(target.session.signIn()).resolves.toMatchObject({ state: 'signedIn' });
+  await target.platform.browserSettled();
+  expect(forgedStatuses).toEqual([400, 400, 400]);
 });
 
 test('an answer without a code is refused with SIGN_IN_MISSING_CODE', async () => {
@@ -200,7 +218,7 @@ test('a replayed answer is refused: a copy during the sign-in gets SIGN_IN_CALLB
   await expect(fetch(callbackUrl)).rejects.toThrow();
 });
 
-test("an earlier sign-in's answer replayed into a new sign-in on the same fixed port is refused with SIGN_IN_STATE_MISMATCH", async () => {
+test("an earlier sign-in's answer replayed into a new sign-in on the same fixed port is refused with SIGN_IN_STATE_MISMATCH, and never signs in", async () => {
   const port = await freePort();
   const earlier = await app({ redirectPort: port });
   let oldCallback = '';
@@ -222,10 +240,13 @@ test("an earlier sign-in's answer replayed into a new sign-in on the same fixed 
   expect(redirectUriOf(earlier.platform.opened[0]!)).toBe(`http://127.0.0.1:${port}/callback`);
 
   const target = await app({ redirectPort: port });
+  let replayed = '';
   target.platform.onOpen = async () => {
-    await fetch(oldCallback);
+    replayed = await (await fetch(oldCallback)).text();
+    target.session.cancelSignIn();
   };
-  await refusedSignIn(target, 'SIGN_IN_STATE_MISMATCH');
+  await refusedSignIn(target, 'SIGN_IN_CANCELLED');
+  expect(replayed).toContain('SIGN_IN_STATE_MISMATCH');
 });
 
 test('an HS256-signed ID token is refused before Cognito with ID_TOKEN_HS256 and the Auth0 setting to change', async () => {
