@@ -1,45 +1,72 @@
 // Electron's entry: the only file (with window.ts and ipc/electron-transport.ts) that knows Electron.
-// It gives the services a Platform and a window, and nothing more.
+// It gives the services a Platform and a window, and nothing more. Code that ships: it never starts
+// the local cloud (npm start does, and passes its profile with --cloud).
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, dialog, net, shell } from 'electron';
-import { toAppErrorView } from '../shared/errors';
-import { readCloudProfileFile } from './cloud-profile-file';
-import { demoUsersLine } from './demo-users-line';
+import { fileURLToPath } from 'node:url';
+import { app, dialog, net, protocol, shell } from 'electron';
+import { isAppError, toAppErrorView, type AppErrorView } from '../shared/errors';
+import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
+import { findCloudProfile } from './cloud-profile-source';
 import { attachElectronTransport } from './ipc/electron-transport';
 import { createEventHub } from './ipc/event-hub';
+import type { Router } from './ipc/router';
 import { createLogger } from './log';
-import { startServices, type RunningServices } from './start-services';
+import { createProfileLogger } from './log-file';
+import { resolveProfileDir, startServices, type RunningServices } from './start-services';
 import { createMainWindow, hardenSession } from './window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const log = createLogger({ level: 'info' });
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
+/** With no usable cloud profile the window still opens, and says why and what to do. */
+function refusingRouter(error: AppErrorView): Router {
+  return { dispatch: async () => ({ ok: false, error }) };
+}
+
+// Before `ready`: the renderer's own origin, app://renderer/, instead of file://.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let services: RunningServices | undefined;
+let log = createLogger({ level: 'info' });
 
 async function start(): Promise<void> {
   hardenSession();
-  const cloudFile = argument('cloud');
+  const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+  if (devServerUrl === undefined) protocol.handle(APP_SCHEME, createAppProtocolHandler(join(here, '../renderer')));
+  const rendererUrl = devServerUrl ?? APP_PAGE_URL;
+
   const hub = createEventHub();
-  services = await startServices({
-    profile: cloudFile === undefined ? undefined : readCloudProfileFile(cloudFile),
-    profileDir: argument('profile-dir'),
-    openExternal: (url) => shell.openExternal(url),
-    isOnline: () => net.isOnline(),
-    hub,
-    log,
-  });
-  if (services.demoUsers) console.log(demoUsersLine(services.demoUsers));
-  const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+  let router: Router;
+  try {
+    const { profile } = findCloudProfile({
+      argument: argument('cloud'),
+      env: process.env,
+      resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
+    });
+    const profileDir = resolveProfileDir({ profile, profileDir: argument('profile-dir') });
+    log = createProfileLogger(profileDir);
+    services = await startServices({
+      profile,
+      profileDir,
+      openExternal: (url) => shell.openExternal(url),
+      isOnline: () => net.isOnline(),
+      hub,
+      log,
+    });
+    router = services.app.router;
+  } catch (error) {
+    if (!isAppError(error) || (error.code !== 'CLOUD_PROFILE_MISSING' && error.code !== 'CLOUD_PROFILE_INVALID')) throw error;
+    log.error('no usable cloud profile', { error });
+    router = refusingRouter(error.view());
+  }
   const window = createMainWindow({ preloadPath: join(here, '../preload/index.cjs'), rendererUrl });
-  const detach = attachElectronTransport({ window, rendererUrl, router: services.app.router, hub });
+  const detach = attachElectronTransport({ window, rendererUrl, router, hub });
   window.on('closed', detach);
 }
 

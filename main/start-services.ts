@@ -1,5 +1,6 @@
-// What both hosts (Electron, the browser host) do at start: pick the cloud profile — a --cloud FILE,
-// or the local cloud started in-process — pick the profile dir, and compose the app on them.
+// What both hosts (Electron, the browser host) do at start: pick the profile dir and compose the app
+// on a cloud profile. Shipped code: it never starts the local cloud — the development entry points
+// (npm start, start:web, tests) do that and hand its profile in.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CloudProfile } from '../shared/cloud-profile';
@@ -11,8 +12,8 @@ import type { Platform } from './platform';
 export const APP_HOME = join(homedir(), '.auth0-cognito-desktop');
 
 export interface StartServicesOptions {
-  /** The cloud to use (from a --cloud FILE); without one the local cloud is started and used. */
-  profile?: CloudProfile;
+  /** The cloud to use: a --cloud FILE, a baked-in profile, or the local cloud a dev entry point started. */
+  profile: CloudProfile;
   /** This device's folder (SQLite, identity cache, profile ID); two folders act as two devices. */
   profileDir?: string;
   openExternal(url: string): Promise<void>;
@@ -25,52 +26,29 @@ export interface RunningServices {
   app: App;
   profile: CloudProfile;
   profileDir: string;
-  /** The local cloud's demo users, when the local cloud is in use (to tell the person how to sign in). */
-  demoUsers?: { username: string; password: string }[];
   stop(): Promise<void>;
 }
 
+/** One folder per cloud: the issuer's host, or `local` for the local cloud (a loopback issuer). */
 function profileName(profile: CloudProfile): string {
-  return new URL(profile.issuer).host.replace(/[^A-Za-z0-9.-]/g, '_');
+  const host = new URL(profile.issuer).hostname;
+  return host === '127.0.0.1' || host === 'localhost' ? 'local' : host.replace(/[^A-Za-z0-9.-]/g, '_');
+}
+
+/** This device's folder: the one given, or one per cloud under APP_HOME/profiles. */
+export function resolveProfileDir(options: Pick<StartServicesOptions, 'profile' | 'profileDir'>): string {
+  return resolve(options.profileDir ?? join(APP_HOME, 'profiles', profileName(options.profile)));
 }
 
 export async function startServices(options: StartServicesOptions): Promise<RunningServices> {
-  let profile: CloudProfile;
-  let demoUsers: RunningServices['demoUsers'];
-  let stopCloud = async () => {};
-  if (options.profile) {
-    profile = options.profile;
-  } else {
-    // Loaded only when used: a build pointed at a real tenant never needs the local cloud.
-    const { DEFAULT_DATA_DIR, startLocalCloud } = await import('../localcloud/start-local-cloud');
-    const cloud = await startLocalCloud({ dataDir: DEFAULT_DATA_DIR });
-    const { users, ...description } = cloud.describe();
-    profile = description;
-    demoUsers = users;
-    stopCloud = () => cloud.stop();
-    options.log.info('using the local cloud', { issuer: profile.issuer });
-  }
-  const profileDir = resolve(options.profileDir ?? join(APP_HOME, 'profiles', options.profile ? profileName(profile) : 'local'));
+  const { profile } = options;
+  const profileDir = resolveProfileDir(options);
   const platform: Platform = {
     openExternal: options.openExternal,
     profileDir,
     isOnline: options.isOnline ?? (() => true),
     now: Date.now,
   };
-  try {
-    const app = await createApp({ profile, platform, hub: options.hub, log: options.log });
-    return {
-      app,
-      profile,
-      profileDir,
-      demoUsers,
-      stop: async () => {
-        await app.stop();
-        await stopCloud();
-      },
-    };
-  } catch (error) {
-    await stopCloud();
-    throw error;
-  }
+  const app = await createApp({ profile, platform, hub: options.hub, log: options.log });
+  return { app, profile, profileDir, stop: () => app.stop() };
 }

@@ -1,6 +1,7 @@
 // The app's only window, hardened per Electron's security checklist: isolated, sandboxed, no Node,
 // a strict CSP, no navigation, no new windows, no permissions.
 import { BrowserWindow, session, shell } from 'electron';
+import { isAppPage } from './app-protocol';
 import { contentSecurityPolicy } from './content-security-policy';
 
 const CSP = contentSecurityPolicy();
@@ -30,16 +31,13 @@ export function createMainWindow(options: { preloadPath: string; rendererUrl: st
       spellcheck: false,
     },
   });
-  const appUrl = new URL(options.rendererUrl);
   window.webContents.setWindowOpenHandler(({ url }) => {
     // Links to the web open in the system browser, never inside the app.
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event, url) => {
-    const target = new URL(url);
-    const sameApp = appUrl.protocol === 'file:' ? target.pathname === appUrl.pathname : target.origin === appUrl.origin;
-    if (!sameApp) event.preventDefault();
+    if (!isAppPage(url, options.rendererUrl)) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.once('ready-to-show', () => window.show());

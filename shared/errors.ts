@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'IPC_UNTRUSTED_SENDER',
   'HOST_DISCONNECTED',
   'CLOUD_PROFILE_INVALID',
+  'CLOUD_PROFILE_MISSING',
   // sign-in and session (main/auth)
   'NOT_SIGNED_IN',
   'SIGN_IN_IN_PROGRESS',
@@ -45,6 +46,22 @@ export const ERROR_CODES = [
   'COGNITO_POOL_NOT_FOUND',
   'COGNITO_ROLE_MISCONFIGURED',
   'COGNITO_ERROR',
+  // the local dataset store (main/datasets)
+  'DB_TOO_NEW',
+  'DB_CORRUPT',
+  'DATASET_NOT_FOUND',
+  'CONFLICT_NOT_FOUND',
+  'LIMIT_DATASET_NAME',
+  'LIMIT_KEY_SIZE',
+  'LIMIT_VALUE_SIZE',
+  'LIMIT_NOT_UTF8',
+  'LIMIT_RECORDS_PER_DATASET',
+  'LIMIT_DATASETS_PER_IDENTITY',
+  // DynamoDB and the sync engine (main/aws, main/datasets)
+  'ACCESS_DENIED',
+  'TABLE_NOT_FOUND',
+  'DYNAMODB_ERROR',
+  'SYNC_CONFLICT_RETRIES_EXHAUSTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

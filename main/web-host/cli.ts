@@ -1,20 +1,28 @@
 // `npm run start:web -- [--profile-dir DIR] [--cloud FILE]`: the app's main-process services behind
-// the browser host. Prints ONE JSON line {"url": ...} when ready; stops cleanly on SIGINT/SIGTERM.
-import { existsSync } from 'node:fs';
+// the browser host. A development entry point: without --cloud it starts the local cloud. Checks its
+// arguments and the profile before anything is built or started; builds the renderer; prints ONE JSON
+// line {"url": ...} when ready; stops cleanly on SIGINT/SIGTERM.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { build } from 'vite';
 import { isAppError } from '../../shared/errors';
+import type { CloudProfile } from '../../shared/cloud-profile';
 import { readCloudProfileFile } from '../cloud-profile-file';
-import { createEventHub } from '../ipc/event-hub';
-import { createLogger } from '../log';
-import { serveUntilSignal } from '../serve-until-signal';
 import { demoUsersLine } from '../demo-users-line';
-import { startServices } from '../start-services';
+import { createEventHub } from '../ipc/event-hub';
+import { createProfileLogger } from '../log-file';
+import { serveUntilSignal } from '../serve-until-signal';
+import { resolveProfileDir, startServices } from '../start-services';
 import { startWebHost } from './start-web-host';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const USAGE = 'Usage: npm run start:web -- [--profile-dir DIR] [--cloud FILE]';
+const USAGE = `Usage: npm run start:web -- [--profile-dir DIR] [--cloud FILE]
+
+Runs the app's services behind a page on 127.0.0.1 and prints one JSON line {"url": ...}; open it.
+  --cloud FILE        a cloud profile (JSON, as npm run localcloud prints); default: the local cloud
+  --profile-dir DIR   this device's folder; two folders behave as two devices of one user
+  --help              this text`;
 
 function fail(message: string): never {
   process.stderr.write(`start:web: ${message}\n`);
@@ -22,34 +30,58 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let values: { 'profile-dir'?: string; cloud?: string };
+  let values: { 'profile-dir'?: string; cloud?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ options: { 'profile-dir': { type: 'string' }, cloud: { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({
+      options: { 'profile-dir': { type: 'string' }, cloud: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
   } catch (error) {
-    fail(`${(error as Error).message}. ${USAGE}`);
+    fail(`${(error as Error).message}. ${USAGE.split('\n')[0]}`);
   }
-  // Read first, so a bad profile is reported before anything starts.
-  const profile = values.cloud === undefined ? undefined : readCloudProfileFile(resolve(values.cloud));
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  // Read first, so a bad profile is reported before anything is built or started.
+  const given = values.cloud === undefined ? undefined : readCloudProfileFile(resolve(values.cloud));
   const staticDir = join(root, 'out', 'renderer');
-  if (!existsSync(join(staticDir, 'index.html'))) fail('the renderer is not built: run `npm run build:renderer` (npm run start:web does it).');
+  await build({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+
+  let profile: CloudProfile;
+  let stopCloud = async () => {};
+  if (given) {
+    profile = given;
+  } else {
+    const { startDevCloud } = await import('../../localcloud/dev-cloud');
+    const cloud = await startDevCloud();
+    profile = cloud.profile;
+    stopCloud = cloud.stop;
+    process.stderr.write(`${demoUsersLine(cloud.users)}\n`);
+  }
 
   const hub = createEventHub();
-  const log = createLogger({ level: 'info' });
-  const services = await startServices({
-    profile,
-    profileDir: values['profile-dir'],
-    // No system browser to drive from here: the page opens the IdP's page in a new tab.
-    openExternal: async (url) => hub.emit('openExternal', { url }),
-    hub,
-    log,
-  });
-  const host = await startWebHost({ router: services.app.router, hub, staticDir });
-  serveUntilSignal(
-    async () => void (await Promise.all([host.stop(), services.stop()])),
-    (error) => fail(`stopping failed: ${String(error)}`),
-  );
-  if (services.demoUsers) process.stderr.write(`${demoUsersLine(services.demoUsers)}\n`);
-  process.stdout.write(`${JSON.stringify({ url: host.url })}\n`);
+  const profileDir = resolveProfileDir({ profile, profileDir: values['profile-dir'] });
+  const log = createProfileLogger(profileDir);
+  try {
+    const services = await startServices({
+      profile,
+      profileDir,
+      // No system browser to drive from here: the page opens the IdP's page in a new tab.
+      openExternal: async (url) => hub.emit('openExternal', { url }),
+      hub,
+      log,
+    });
+    const host = await startWebHost({ router: services.app.router, hub, staticDir });
+    serveUntilSignal(
+      async () => void (await Promise.all([host.stop(), services.stop().then(stopCloud)])),
+      (error) => fail(`stopping failed: ${String(error)}`),
+    );
+    process.stdout.write(`${JSON.stringify({ url: host.url })}\n`);
+  } catch (error) {
+    await stopCloud();
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {
