@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 # SKIP_TYPECHECK=1 runs the given files without type-checking the whole tree first.
 [ "${SKIP_TYPECHECK:-}" = 1 ] || npx tsc -p tsconfig.json --noEmit
+# The three Electron targets (no Electron binary needed): test/build/ inspects what they contain.
+[ "${SKIP_BUILD:-}" = 1 ] || npx electron-vite build --logLevel warn
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
