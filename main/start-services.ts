@@ -50,5 +50,6 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
     now: Date.now,
   };
   const app = await createApp({ profile, platform, hub: options.hub, log: options.log });
+  options.log.info('services started', { issuer: profile.issuer, profileDir });
   return { app, profile, profileDir, stop: () => app.stop() };
 }

@@ -113,5 +113,11 @@ describe('signing in through the browser host', () => {
     page = await openApp();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await page.close();
+
+    // The log file the host kept through sign-in, refresh and sign-out names no secret.
+    const log = readFileSync(join(profileDir, 'logs', 'main.log'), 'utf8');
+    expect(log.split('\n').filter(Boolean).length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(log).not.toContain(secret);
+    expect(log).not.toMatch(/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|refresh_token=|"idToken"|"refreshToken"/);
   });
 });
