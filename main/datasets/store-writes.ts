@@ -1,0 +1,168 @@
+// The user's writes. Each is one IMMEDIATE transaction (durable when it returns: synchronous=FULL),
+// checked against the limits before anything is written; events go out only after the commit.
+import { AppError } from '../../shared/errors';
+import { applyMergeAction } from './apply-merge-action';
+import { checkDatasetCount, checkDatasetName, checkKey, checkRecordCount, checkValue } from './limits';
+import { CONFLICT_POLICIES, resolveByPolicy, type ConflictPolicy, type ConflictPolicyName } from './merge-record';
+import {
+  conflictRow,
+  datasetRow,
+  liveDatasetRow,
+  localSideOf,
+  recordRow,
+  remoteSideOf,
+  writeRecord,
+  type StoreContext,
+} from './store-context';
+
+export type ConflictResolution = { keep: 'mine' } | { keep: 'theirs' } | { value: string };
+
+/** Idempotent. Re-creating a deleted dataset starts a new generation: nothing old comes back. */
+export function openOrCreateDataset(ctx: StoreContext, identityId: string, name: string): void {
+  checkDatasetName(name, ctx.limits);
+  const created = ctx.db
+    .transaction(() => {
+      const row = datasetRow(ctx, identityId, name);
+      if (row !== undefined && row.deleted === 0) return false;
+      const { live } = ctx.sql('SELECT count(*) AS live FROM datasets WHERE identity_id = ? AND deleted = 0').get(identityId) as { live: number };
+      checkDatasetCount(live + 1, ctx.limits);
+      if (row === undefined) {
+        ctx.sql('INSERT INTO datasets (identity_id, name, header_dirty, created_at) VALUES (?, ?, 1, ?)').run(identityId, name, ctx.now());
+      } else {
+        ctx
+          .sql('UPDATE datasets SET deleted = 0, header_dirty = 1, generation = generation + 1, created_at = ? WHERE identity_id = ? AND name = ?')
+          .run(ctx.now(), identityId, name);
+      }
+      return true;
+    })
+    .immediate();
+  if (created) ctx.emit({ type: 'datasetsChanged', identityId });
+}
+
+/** Hides the dataset and drops its records here at once; the sync pushes the delete. */
+export function deleteDataset(ctx: StoreContext, identityId: string, name: string): void {
+  ctx.db
+    .transaction(() => {
+      liveDatasetRow(ctx, identityId, name);
+      ctx.sql('DELETE FROM records WHERE identity_id = ? AND dataset = ?').run(identityId, name);
+      ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ?').run(identityId, name);
+      ctx.sql('UPDATE datasets SET deleted = 1, header_dirty = 1 WHERE identity_id = ? AND name = ?').run(identityId, name);
+    })
+    .immediate();
+  ctx.emit({ type: 'datasetsChanged', identityId });
+}
+
+/** Returns false when the key already held this value (nothing to sync). */
+export function putRecord(ctx: StoreContext, identityId: string, dataset: string, key: string, value: string): boolean {
+  checkKey(key, ctx.limits);
+  checkValue(value, ctx.limits);
+  const changed = ctx.db
+    .transaction(() => {
+      liveDatasetRow(ctx, identityId, dataset);
+      const existing = recordRow(ctx, identityId, dataset, key);
+      if (existing !== undefined && existing.deleted === 0 && existing.value === value) return false;
+      if (existing === undefined || existing.deleted === 1) checkRecordCount(liveRecordCount(ctx, identityId, dataset) + 1, ctx.limits);
+      writeLocal(ctx, identityId, dataset, key, value, existing?.base_sync_count ?? 0);
+      return true;
+    })
+    .immediate();
+  if (changed) ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+  return changed;
+}
+
+/** Leaves a tombstone for the sync to push. Returns false when the key held nothing. */
+export function removeRecord(ctx: StoreContext, identityId: string, dataset: string, key: string): boolean {
+  checkKey(key, ctx.limits);
+  const changed = ctx.db
+    .transaction(() => {
+      liveDatasetRow(ctx, identityId, dataset);
+      const existing = recordRow(ctx, identityId, dataset, key);
+      if (existing === undefined || existing.deleted === 1) return false;
+      writeLocal(ctx, identityId, dataset, key, null, existing.base_sync_count);
+      return true;
+    })
+    .immediate();
+  if (changed) ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+  return changed;
+}
+
+function writeLocal(ctx: StoreContext, identityId: string, dataset: string, key: string, value: string | null, baseSyncCount: number): void {
+  const now = ctx.now();
+  writeRecord(ctx, identityId, dataset, { key, value, dirty: true, baseSyncCount, deviceLastModified: now, lastModifiedBy: ctx.deviceId });
+}
+
+// Counts at most one past the limit, so the check costs the same on any dataset size.
+function liveRecordCount(ctx: StoreContext, identityId: string, dataset: string): number {
+  const { live } = ctx
+    .sql('SELECT count(*) AS live FROM (SELECT 1 FROM records WHERE identity_id = ? AND dataset = ? AND deleted = 0 LIMIT ?)')
+    .get(identityId, dataset, ctx.limits.recordsPerDataset + 1) as { live: number };
+  return live;
+}
+
+/** Settles one conflict: keep mine (pushed over theirs), keep theirs, or a new value (pushed). */
+export function resolveConflict(ctx: StoreContext, identityId: string, dataset: string, key: string, resolution: ConflictResolution): void {
+  if ('value' in resolution) checkValue(resolution.value, ctx.limits);
+  const policy: ConflictPolicy =
+    'value' in resolution ? { value: resolution.value } : resolution.keep === 'mine' ? 'local' : 'remote';
+  ctx.db
+    .transaction(() => {
+      liveDatasetRow(ctx, identityId, dataset);
+      const conflict = conflictRow(ctx, identityId, dataset, key);
+      const local = recordRow(ctx, identityId, dataset, key);
+      if (conflict === undefined || local === undefined) {
+        throw new AppError('CONFLICT_NOT_FOUND', 'This conflict is already resolved (here, or by a later sync). Reload the list of conflicts.');
+      }
+      const remote = remoteSideOf(conflict);
+      applyMergeAction(ctx, identityId, dataset, local, remote, resolveByPolicy(localSideOf(local), remote, policy, ctx.deviceId));
+    })
+    .immediate();
+  ctx.emit({ type: 'conflictsChanged', identityId, dataset });
+  ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+}
+
+/** Sets the policy and settles the open conflicts it now decides (all but `manual`'s). */
+export function setConflictPolicy(ctx: StoreContext, identityId: string, dataset: string, policy: ConflictPolicyName): void {
+  if (!CONFLICT_POLICIES.includes(policy)) {
+    throw new AppError('IPC_BAD_INPUT', `A conflict policy is one of ${CONFLICT_POLICIES.join(', ')}.`);
+  }
+  const settled = ctx.db
+    .transaction(() => {
+      liveDatasetRow(ctx, identityId, dataset);
+      ctx.sql('UPDATE datasets SET policy = ? WHERE identity_id = ? AND name = ?').run(policy, identityId, dataset);
+      if (policy === 'manual') return 0;
+      const keys = ctx.sql('SELECT key FROM conflicts WHERE identity_id = ? AND dataset = ?').pluck().all(identityId, dataset) as string[];
+      for (const key of keys) {
+        const conflict = conflictRow(ctx, identityId, dataset, key);
+        const local = recordRow(ctx, identityId, dataset, key);
+        if (conflict === undefined || local === undefined) continue;
+        const remote = remoteSideOf(conflict);
+        applyMergeAction(ctx, identityId, dataset, local, remote, resolveByPolicy(localSideOf(local), remote, policy, ctx.deviceId));
+      }
+      return keys.length;
+    })
+    .immediate();
+  ctx.emit({ type: 'datasetsChanged', identityId });
+  if (settled > 0) {
+    ctx.emit({ type: 'conflictsChanged', identityId, dataset });
+    ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+  }
+}
+
+export function setWorkOffline(ctx: StoreContext, on: boolean): void {
+  ctx
+    .sql("INSERT INTO profile_settings (name, value) VALUES ('workOffline', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+    .run(on ? 'true' : 'false');
+  ctx.emit({ type: 'workOfflineChanged', workOffline: on });
+}
+
+/** "Remove this device's data" at sign-out: every row of the identity, overwritten (secure_delete), WAL emptied. */
+export function removeIdentityData(ctx: StoreContext, identityId: string): void {
+  ctx.db
+    .transaction(() => {
+      for (const table of ['records', 'conflicts', 'datasets']) ctx.sql(`DELETE FROM ${table} WHERE identity_id = ?`).run(identityId);
+    })
+    .immediate();
+  // The WAL still holds the old pages until a checkpoint copies them back and truncates it.
+  ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+  ctx.emit({ type: 'datasetsChanged', identityId });
+}
