@@ -57,17 +57,6 @@ export const ERROR_CODES = [
   'LIMIT_NOT_UTF8',
   'LIMIT_RECORDS_PER_DATASET',
   'LIMIT_DATASETS_PER_IDENTITY',
-  // the local dataset store (main/datasets)
-  'DB_TOO_NEW',
-  'DB_CORRUPT',
-  'DATASET_NOT_FOUND',
-  'CONFLICT_NOT_FOUND',
-  'LIMIT_DATASET_NAME',
-  'LIMIT_KEY_SIZE',
-  'LIMIT_VALUE_SIZE',
-  'LIMIT_NOT_UTF8',
-  'LIMIT_RECORDS_PER_DATASET',
-  'LIMIT_DATASETS_PER_IDENTITY',
   // DynamoDB and the sync engine (main/aws, main/datasets)
   'ACCESS_DENIED',
   'TABLE_NOT_FOUND',
