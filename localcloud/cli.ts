@@ -6,20 +6,36 @@ import { serveUntilSignal } from '../main/serve-until-signal';
 import { LocalCloudError } from './local-cloud-error';
 import { DEFAULT_DATA_DIR, startLocalCloud } from './start-local-cloud';
 
+const USAGE = 'Usage: npm run localcloud -- [--data-dir DIR] [--in-memory]';
+const HELP = `${USAGE}
+
+A local Auth0 + Cognito + DynamoDB for development and tests, on 127.0.0.1 only. When ready it prints
+one JSON line (a cloud profile plus the demo users and their passwords) and serves until Ctrl-C.
+  --data-dir DIR   where its state (keys, users, identities, tables, ports) is kept
+                   (default ~/.auth0-cognito-desktop/localcloud)
+  --in-memory      keep nothing
+  --help           this text
+Save the profile with: npm run --silent localcloud > cloud.json (without --silent npm's banner
+would end up in the file).`;
+
 function fail(message: string): never {
   process.stderr.write(`localcloud: ${message}\n`);
   process.exit(1);
 }
 
 async function main(): Promise<void> {
-  let values: { 'data-dir'?: string; 'in-memory'?: boolean };
+  let values: { 'data-dir'?: string; 'in-memory'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { 'data-dir': { type: 'string' }, 'in-memory': { type: 'boolean' } },
+      options: { 'data-dir': { type: 'string' }, 'in-memory': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (error) {
-    fail(`${(error as Error).message}. Usage: npm run localcloud -- [--data-dir DIR] [--in-memory]`);
+    fail(`${(error as Error).message}. ${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
   }
   const inMemory = values['in-memory'] ?? false;
   const cloud = await startLocalCloud({
