@@ -6,7 +6,8 @@ import { DEFAULT_TABLE_NAME } from '../main/aws/table-schema';
 import { createCredentialRegistry } from './cognito/credential-registry';
 import { startCognito } from './cognito/start-cognito';
 import { ensureTable, startDynamoDbLocal } from './dynamodb/dynamodb-local';
-import { startGateway, type Faults } from './dynamodb/gateway';
+import { startGateway, type Faults, type RequestCounts } from './dynamodb/gateway';
+import type { StartGatewayOptions } from './dynamodb/gateway';
 import { startIdp, type RunningIdp } from './idp/start-idp';
 import { keepPort, keptPort } from './listen';
 import { LocalCloudError } from './local-cloud-error';
@@ -25,6 +26,8 @@ export interface LocalCloudOptions {
   credentialTtlSeconds?: number;
   testClients?: boolean;
   faults?: Faults;
+  /** For tests only: the role policy the gateway applies instead of the real one (e.g. without LeadingKeys). */
+  gatewayPolicy?: StartGatewayOptions['policy'];
   now?: () => number;
 }
 
@@ -44,6 +47,9 @@ export interface LocalCloud extends LocalCloudDescription {
   testClients?: RunningIdp['testClients'];
   /** Changes the gateway's injected faults (throttling, 5xx, latency) while running. */
   setFaults(faults: Faults): void;
+  /** Requests the gateway forwarded to DynamoDB, per identity ID and operation (what AWS bills). */
+  requestCounts(): RequestCounts;
+  resetRequestCounts(): void;
   describe(): LocalCloudDescription;
   stop(): Promise<void>;
 }
@@ -90,12 +96,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await startDynamoDbLocal({ dbPath: store.dir === undefined ? undefined : join(store.dir, 'dynamodb') }),
     );
     const tableName = DEFAULT_TABLE_NAME;
-    await ensureTable(dynamo.endpoint, REGION, tableName);
+    await ensureTable(dynamo, REGION, tableName);
 
     const gateway = started(
       await startGateway({
         port: keptPort(store, 'dynamodb'),
         upstream: dynamo.endpoint,
+        upstreamSecret: dynamo.secret,
+        policy: options.gatewayPolicy,
         region: REGION,
         tableName,
         accountId: ACCOUNT_ID,
@@ -121,6 +129,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...description,
       testClients: idp.testClients,
       setFaults: (faults) => gateway.setFaults(faults),
+      requestCounts: () => gateway.requestCounts(),
+      resetRequestCounts: () => gateway.resetRequestCounts(),
       describe: () => description,
       stop: stopAll,
     };

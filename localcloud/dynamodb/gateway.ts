@@ -1,6 +1,6 @@
 // The only door to DynamoDB Local: verifies each request's SigV4 signature against the temporary
 // credentials Cognito issued, applies the authenticated role's policy, injects faults for tests,
-// and forwards what passes, body unchanged.
+// and forwards what passes, body unchanged, with the secret DynamoDB Local requires.
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { closeServer, listen, HOST } from '../listen';
 import {
@@ -13,6 +13,7 @@ import {
   unknownOperation,
   type DynamoDbError,
 } from './dynamodb-errors';
+import { ENGINE_SECRET_HEADER } from './dynamodb-local';
 import { authorize, type Denial } from './leading-keys-policy';
 import { verifyRequestSignature, type CredentialLookup } from './sigv4-verification';
 
@@ -32,12 +33,16 @@ export interface StartGatewayOptions {
   port?: number;
   /** DynamoDB Local's endpoint. */
   upstream: string;
+  /** DynamoDB Local's per-run secret, sent in ENGINE_SECRET_HEADER: without it DynamoDB Local refuses a request. */
+  upstreamSecret: string;
   region: string;
   tableName: string;
   accountId: string;
   /** The authenticated role of the identity pool, named in AccessDenied messages. */
   roleName: string;
   credentials: CredentialLookup;
+  /** The role's policy; a test may stand in a looser one (a role without dynamodb:LeadingKeys). */
+  policy?: typeof authorize;
   faults?: Faults;
   /** Epoch milliseconds; injectable to test expiry and clock skew. */
   now?: () => number;
@@ -45,10 +50,15 @@ export interface StartGatewayOptions {
   random?: () => number;
 }
 
+/** Requests forwarded to DynamoDB (what AWS would bill), per identity ID, then per operation. */
+export type RequestCounts = Record<string, Record<string, number>>;
+
 export interface RunningGateway {
   endpoint: string;
   port: number;
   setFaults(faults: Faults): void;
+  requestCounts(): RequestCounts;
+  resetRequestCounts(): void;
   stop(): Promise<void>;
 }
 
@@ -64,6 +74,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const random = options.random ?? Math.random;
   const upstream = new URL(options.upstream);
   const agent = new http.Agent({ keepAlive: true });
+  let counts: RequestCounts = {};
+  const count = (identityId: string, operation: string) => {
+    const perOperation = (counts[identityId] ??= {});
+    perOperation[operation] = (perOperation[operation] ?? 0) + 1;
+  };
 
   const denialMessage = ({ action, tableName, indexName }: Denial) => {
     const resource = `arn:aws:dynamodb:${options.region}:${options.accountId}:table/${tableName ?? '*'}${indexName === undefined ? '' : `/index/${indexName}`}`;
@@ -87,7 +102,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     if (request.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) return fail(unknownOperation());
     const input = parseJsonObject(body);
     if (input === undefined) return fail(serialization('The request body must be a JSON object.'));
-    const denial = authorize(target.slice(TARGET_PREFIX.length), input, {
+    const denial = (options.policy ?? authorize)(target.slice(TARGET_PREFIX.length), input, {
       tableName: options.tableName,
       identityId: verification.identityId,
     });

@@ -1,0 +1,92 @@
+// Every way DynamoDB can refuse a sync request, as a code and a sentence that tells the user or the
+// admin what to do. DynamoDB names its failures by exception type; the SDK raises them by that name.
+import { AppError } from '../../shared/errors';
+import { isNetworkFailure, networkDown } from '../network-failure';
+import { clockSkew } from './cognito-errors';
+
+export interface DynamoDbContext {
+  tableName: string;
+  region: string;
+  endpoint: string;
+}
+
+function errorName(error: unknown): string | undefined {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function httpStatus(error: unknown): number | undefined {
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'LimitExceededException',
+]);
+
+/** The one IAM setting every item request depends on, named the way the admin will find it. */
+export const LEADING_KEYS_POLICY =
+  'the identity pool\'s authenticated role (AWS Console > IAM > Roles > the pool\'s authenticated role > Permissions) must allow dynamodb:GetItem, PutItem, UpdateItem, DeleteItem, Query and ConditionCheckItem on the table and its bySyncKey index, with the condition "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"]}, as infra/template.yaml does';
+
+export function conflictRetriesExhausted(dataset: string, attempts: number): AppError {
+  return new AppError(
+    'SYNC_CONFLICT_RETRIES_EXHAUSTED',
+    `Another device kept changing "${dataset}" while this one tried to send its changes (${attempts} attempts). Nothing is lost: the changes stay on this device and the next sync tries again.`,
+  );
+}
+
+export function dynamoDbFailure(error: unknown, context: DynamoDbContext): AppError {
+  if (error instanceof AppError) return error;
+  if (isNetworkFailure(error)) return networkDown('DynamoDB', context.endpoint, error);
+  const name = errorName(error);
+  const message = errorMessage(error);
+  const cause = { cause: error };
+
+  if (name !== undefined && THROTTLING.has(name)) {
+    return new AppError('THROTTLED', 'DynamoDB is receiving more requests than the table allows right now. Your changes are kept on this device; the app will try again shortly.', cause);
+  }
+  switch (name) {
+    case 'AccessDeniedException':
+      return new AppError(
+        'ACCESS_DENIED',
+        `DynamoDB refused the request on table ${context.tableName} (${message}). Your changes are kept on this device. For the app to sync, ${LEADING_KEYS_POLICY}.`,
+        cause,
+      );
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'IncompleteSignatureException':
+    case 'MissingAuthenticationTokenException':
+      return new AppError(
+        'ACCESS_DENIED',
+        `DynamoDB at ${context.endpoint} does not accept the credentials Cognito handed out (${name}). Check that region and dynamodbEndpoint in the cloud profile belong to the same AWS account and region as the identity pool.`,
+        cause,
+      );
+    case 'ExpiredTokenException':
+      return clockSkew(error);
+    case 'ResourceNotFoundException':
+      return new AppError(
+        'TABLE_NOT_FOUND',
+        `There is no table ${context.tableName} (or no index bySyncKey on it) in ${context.region} (${context.endpoint}). Create it from infra/template.yaml, or fix tableName and region in the cloud profile.`,
+        cause,
+      );
+    default: {
+      const status = httpStatus(error);
+      if (name === 'InternalServerError' || name === 'ServiceUnavailable' || (status !== undefined && status >= 500)) {
+        return new AppError('DYNAMODB_ERROR', 'DynamoDB had an internal error. Your changes are kept on this device; the app will try again shortly.', cause);
+      }
+      return new AppError(
+        'DYNAMODB_ERROR',
+        `DynamoDB refused a sync request (${name ?? 'error'}: ${message}). Your changes are kept on this device; if it keeps happening, tell your administrator.`,
+        cause,
+      );
+    }
+  }
+}
