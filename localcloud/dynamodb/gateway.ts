@@ -112,6 +112,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (throttleRate > 0 && random() < throttleRate) return fail(throughputExceeded());
     if (serverErrorRate > 0 && random() < serverErrorRate) return fail(internalServerError());
+    count(verification.identityId, target.slice(TARGET_PREFIX.length));
     forward(request, body, response);
   }
 
@@ -149,6 +150,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     port,
     setFaults: (next) => {
       faults = { ...next };
+    },
+    requestCounts: () => Object.fromEntries(Object.entries(counts).map(([identityId, perOperation]) => [identityId, { ...perOperation }])),
+    resetRequestCounts: () => {
+      counts = {};
     },
     stop: async () => {
       await closeServer(server);
