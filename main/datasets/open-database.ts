@@ -6,7 +6,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync } fro
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { silentLogger, type Logger } from '../log';
-import { runMigrations, SCHEMA_MIGRATIONS, type Migration } from './migrations/run-migrations';
+import { checkNotTooNew, runMigrations, SCHEMA_MIGRATIONS, type Migration } from './migrations/run-migrations';
 
 export const DATASETS_FILE = 'datasets.sqlite';
 
@@ -33,11 +33,14 @@ export function openDatasetDatabase(options: OpenDatabaseOptions): Database.Data
 
   const db = new Database(file);
   try {
+    const migrations = options.migrations ?? SCHEMA_MIGRATIONS;
+    // First, and before any write: a newer app's file stays exactly as that app left it.
+    checkNotTooNew(db, migrations);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     // Removed data (an identity's, a dataset's) is overwritten, not left in free pages.
     db.pragma('secure_delete = ON');
-    runMigrations(db, options.migrations ?? SCHEMA_MIGRATIONS, log);
+    runMigrations(db, migrations, log);
     return db;
   } catch (error) {
     db.close();

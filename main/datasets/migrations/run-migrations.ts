@@ -22,19 +22,25 @@ export function schemaVersionOf(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/** The file's schema version; DB_TOO_NEW if a newer app wrote it (checked before anything is written). */
+export function checkNotTooNew(db: Database, migrations: readonly Migration[] = SCHEMA_MIGRATIONS): number {
+  const current = schemaVersionOf(db);
+  if (current > migrations.length) {
+    throw new AppError(
+      'DB_TOO_NEW',
+      `This profile's datasets were saved by a newer version of the app (schema ${current}; this version reads up to ${migrations.length}). Update the app, or use another profile.`,
+    );
+  }
+  return current;
+}
+
 /** Runs the steps newer than the file's `user_version`; refuses a file from a newer app with DB_TOO_NEW. */
 export function runMigrations(db: Database, migrations: readonly Migration[] = SCHEMA_MIGRATIONS, log?: Logger): number {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) throw new Error(`schema migrations must be numbered 1, 2, 3…; found ${migration.version} at ${index + 1}`);
   });
   const latest = migrations.length;
-  const current = schemaVersionOf(db);
-  if (current > latest) {
-    throw new AppError(
-      'DB_TOO_NEW',
-      `This profile's datasets were saved by a newer version of the app (schema ${current}; this version reads up to ${latest}). Update the app, or use another profile.`,
-    );
-  }
+  const current = checkNotTooNew(db, migrations);
   for (const migration of migrations.slice(current)) {
     const ran = db.transaction(() => {
       // Re-read under the write lock: another process on the same profile may have run this step.
