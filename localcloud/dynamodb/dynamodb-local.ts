@@ -1,5 +1,6 @@
 // Runs AWS's DynamoDB Local (a Java program) as a child process, and creates the app's table in it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -14,8 +15,13 @@ import { assertJavaAvailable } from './java-runtime';
 export interface RunningDynamoDbLocal {
   endpoint: string;
   port: number;
+  /** This run's random secret: DynamoDB Local answers only requests carrying it in ENGINE_SECRET_HEADER. */
+  secret: string;
   stop(): Promise<void>;
 }
+
+/** The header only the gateway adds (the launcher refuses requests without it). */
+export const ENGINE_SECRET_HEADER = 'x-localcloud-engine-secret';
 
 export interface StartDynamoDbLocalOptions {
   /** Directory of the database file; undefined runs DynamoDB Local in memory. */
@@ -26,7 +32,8 @@ export interface StartDynamoDbLocalOptions {
   javaPath?: string;
 }
 
-// Our launcher around DynamoDB Local's own classes: it binds 127.0.0.1 only and exits when its stdin closes.
+// Our launcher around DynamoDB Local's own classes: it binds 127.0.0.1 only, answers only requests with
+// this run's secret, and exits when its stdin closes.
 const LAUNCHER = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', import.meta.url));
 const READY_LINE = /^DynamoDB Local listening on /m;
 const READY_TIMEOUT_MS = 30_000;
@@ -54,8 +61,8 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
 }
 
 /** Creates the app's table (keys and LSI from the shared schema) unless it exists; returns once it is ACTIVE. */
-export async function ensureTable(endpoint: string, region: string, tableName: string): Promise<void> {
-  const client = engineClient(endpoint, region);
+export async function ensureTable(engine: Pick<RunningDynamoDbLocal, 'endpoint' | 'secret'>, region: string, tableName: string): Promise<void> {
+  const client = engineClient(engine, region);
   try {
     try {
       await client.send(new CreateTableCommand(createTableInput(tableName)));
@@ -80,15 +87,26 @@ function locateDynamoDbLocal(): string {
   }
 }
 
-// With -sharedDb, DynamoDB Local ignores the key and region; it only wants an alphanumeric key.
-function engineClient(endpoint: string, region: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
+/**
+ * A client that talks to DynamoDB Local itself, past the gateway, with this run's secret: for
+ * setting up the table, and for tests. With -sharedDb DynamoDB Local ignores the key and region.
+ */
+export function engineClient(engine: Pick<RunningDynamoDbLocal, 'endpoint' | 'secret'>, region: string): DynamoDBClient {
+  const client = new DynamoDBClient({
+    endpoint: engine.endpoint,
     region,
     credentials: { accessKeyId: 'localcloud', secretAccessKey: 'localcloud' },
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 1_000 },
   });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      (args.request as { headers: Record<string, string> }).headers[ENGINE_SECRET_HEADER] = engine.secret;
+      return next(args);
+    },
+    { step: 'build', name: 'localcloudEngineSecret' },
+  );
+  return client;
 }
 
 function portInUse(port: number): LocalCloudError {
@@ -135,6 +153,10 @@ async function launch(javaPath: string, dir: string, dbPath: string | undefined,
     // Not detached: Ctrl-C in a terminal, or a kill of our process group, reaches Java too.
     windowsHide: true,
   });
+  const secret = randomBytes(32).toString('base64url');
+  // The first line of stdin, never an argument: a command line is visible to every local process.
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.write(`${secret}\n`);
   const output = new OutputTail();
   child.stdout?.on('data', (chunk: Buffer) => output.add(chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.add(chunk));
@@ -162,7 +184,7 @@ async function launch(javaPath: string, dir: string, dbPath: string | undefined,
     throw error;
   }
   let stopping: Promise<void> | undefined;
-  return { endpoint, port, stop: () => (stopping ??= stop()) };
+  return { endpoint, port, secret, stop: () => (stopping ??= stop()) };
 }
 
 async function waitUntilReady(javaPath: string, port: number, child: ChildProcess, exited: Promise<void>, output: OutputTail): Promise<void> {

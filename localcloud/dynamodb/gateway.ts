@@ -117,7 +117,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }
 
   function forward(request: IncomingMessage, body: Buffer, response: ServerResponse): void {
-    const headers: OutgoingHttpHeaders = { host: upstream.host, 'content-length': body.length };
+    const headers: OutgoingHttpHeaders = {
+      host: upstream.host,
+      'content-length': body.length,
+      [ENGINE_SECRET_HEADER]: options.upstreamSecret,
+    };
     for (const name of FORWARDED_HEADERS) {
       const value = request.headers[name];
       if (value !== undefined) headers[name] = value;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
@@ -41,6 +41,22 @@ async function awsSession(user = 0) {
   return { identityId: IdentityId!, dynamodb };
 }
 
+/** The ports DynamoDB Local children of this process listen on, read as any local process could (Linux /proc). */
+function dynamoDbLocalPorts(): number[] {
+  const ports: number[] = [];
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const launcher = args.findIndex((arg) => arg.endsWith('LoopbackDynamoDbLocal.java'));
+      const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      if (launcher >= 0 && parent === process.pid) ports.push(Number(args[launcher + 1]));
+    } catch {
+      // it ended while we looked
+    }
+  }
+  return ports;
+}
+
 const item = (identityId: string, value: string) => ({
   pk: { S: identityId },
   sk: { S: 'D#notes' },
@@ -71,6 +87,28 @@ describe('the local cloud, wired together', () => {
       bob.dynamodb.send(new GetItemCommand({ TableName: cloud.tableName, Key: { pk: { S: alice.identityId }, sk: { S: 'D#notes' } } })),
     ).rejects.toMatchObject({ name: 'AccessDeniedException' });
     await expect(bob.dynamodb.send(new ScanCommand({ TableName: cloud.tableName }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  test.skipIf(process.platform !== 'linux')('DynamoDB Local refuses a request that did not come through the gateway, which still works', async () => {
+    const alice = await awsSession(0);
+    await alice.dynamodb.send(new PutItemCommand({ TableName: cloud.tableName, Item: { ...item(alice.identityId, 'through the gateway'), sk: { S: 'D#direct' } } }));
+    const [port] = dynamoDbLocalPorts();
+    expect(port).toBeGreaterThan(0);
+    // Any local process could try what the review did: a Scan with a made-up Authorization header.
+    const direct = new DynamoDBClient({
+      region: cloud.region,
+      endpoint: `http://127.0.0.1:${port}`,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'madeup', secretAccessKey: 'madeup' },
+    });
+    await expect(direct.send(new ScanCommand({ TableName: cloud.tableName }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const got = await alice.dynamodb.send(
+      new GetItemCommand({ TableName: cloud.tableName, Key: { pk: { S: alice.identityId }, sk: { S: 'D#direct' } }, ConsistentRead: true }),
+    );
+    expect(got.Item?.value?.S).toBe('through the gateway');
   });
 
   test('injected throttling reaches the app as DynamoDB’s own exception, and can be turned off', async () => {

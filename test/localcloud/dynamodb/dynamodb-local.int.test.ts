@@ -7,11 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TABLE_NAME, SYNC_KEY_ATTRIBUTE, SYNC_KEY_INDEX } from '../../../main/aws/table-schema';
-import { ensureTable, startDynamoDbLocal, type RunningDynamoDbLocal } from '../../../localcloud/dynamodb/dynamodb-local';
+import { engineClient, ensureTable, startDynamoDbLocal, type RunningDynamoDbLocal } from '../../../localcloud/dynamodb/dynamodb-local';
 import { javaMajorVersion } from '../../../localcloud/dynamodb/java-runtime';
 
 const region = 'us-east-1';
-const client = (endpoint: string) =>
+const client = (engine: RunningDynamoDbLocal) => engineClient(engine, region);
+const withoutSecret = (endpoint: string) =>
   new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -84,9 +85,9 @@ describe('DynamoDB Local', () => {
 
   it('listens on 127.0.0.1 and creates the table with its keys and the sync-key index, once', async () => {
     expect(engine.endpoint).toBe(`http://127.0.0.1:${engine.port}`);
-    await ensureTable(engine.endpoint, region, DEFAULT_TABLE_NAME);
-    await ensureTable(engine.endpoint, region, DEFAULT_TABLE_NAME);
-    const { Table } = await client(engine.endpoint).send(new DescribeTableCommand({ TableName: DEFAULT_TABLE_NAME }));
+    await ensureTable(engine, region, DEFAULT_TABLE_NAME);
+    await ensureTable(engine, region, DEFAULT_TABLE_NAME);
+    const { Table } = await client(engine).send(new DescribeTableCommand({ TableName: DEFAULT_TABLE_NAME }));
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.KeySchema).toEqual([
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -95,6 +96,26 @@ describe('DynamoDB Local', () => {
     expect(Table?.LocalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema?.[1]?.AttributeName])).toEqual([
       [SYNC_KEY_INDEX, SYNC_KEY_ATTRIBUTE],
     ]);
+  });
+
+  it("answers only requests that carry this run's secret, as only the gateway sends them", async () => {
+    await ensureTable(engine, region, DEFAULT_TABLE_NAME);
+    await expect(withoutSecret(engine.endpoint).send(new DescribeTableCommand({ TableName: DEFAULT_TABLE_NAME }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: 'DynamoDB Local is reached only through the localcloud gateway.',
+    });
+    const wrongSecret = engineClient({ endpoint: engine.endpoint, secret: `${engine.secret.slice(0, -1)}x` }, region);
+    await expect(wrongSecret.send(new DescribeTableCommand({ TableName: DEFAULT_TABLE_NAME }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    const { Table } = await client(engine).send(new DescribeTableCommand({ TableName: DEFAULT_TABLE_NAME }));
+    expect(Table?.TableStatus).toBe('ACTIVE');
+  });
+
+  it("keeps its secret off the command line, where every local process could read it", () => {
+    const pids = processesWithArguments(String(engine.port));
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(engine.secret);
   });
 
   it.skipIf(otherAddresses.length === 0)('cannot be reached from the network, only from this machine on 127.0.0.1', async () => {
@@ -113,7 +134,9 @@ describe('DynamoDB Local', () => {
 
       parent.kill('SIGKILL');
       const deadline = Date.now() + 5_000;
-      while (processesWithArguments(dbPath, port).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      // A dying process leaves /proc's command line before the kernel closes its sockets: wait for both.
+      const gone = async () => processesWithArguments(dbPath, port).length === 0 && (await connectOutcome('127.0.0.1', Number(port))) !== 'connected';
+      while (!(await gone()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(processesWithArguments(dbPath, port)).toEqual([]);
       expect(await connectOutcome('127.0.0.1', Number(port))).toBe('ECONNREFUSED');
     } finally {
@@ -126,19 +149,19 @@ describe('DynamoDB Local', () => {
     const dbPath = join(scratch, 'db');
     const first = await startDynamoDbLocal({ dbPath });
     try {
-      await ensureTable(first.endpoint, region, 'kept-table');
-      await client(first.endpoint).send(
+      await ensureTable(first, region, 'kept-table');
+      await client(first).send(
         new PutItemCommand({ TableName: 'kept-table', Item: { pk: { S: 'a' }, sk: { S: 'b' }, note: { S: 'still here' } } }),
       );
     } finally {
       await first.stop();
     }
-    await expect(client(first.endpoint).send(new GetItemCommand({ TableName: 'kept-table', Key: { pk: { S: 'a' }, sk: { S: 'b' } } }))).rejects.toThrow();
+    await expect(client(first).send(new GetItemCommand({ TableName: 'kept-table', Key: { pk: { S: 'a' }, sk: { S: 'b' } } }))).rejects.toThrow();
 
     const second = await startDynamoDbLocal({ dbPath });
     try {
-      await ensureTable(second.endpoint, region, 'kept-table');
-      const { Item } = await client(second.endpoint).send(
+      await ensureTable(second, region, 'kept-table');
+      const { Item } = await client(second).send(
         new GetItemCommand({ TableName: 'kept-table', Key: { pk: { S: 'a' }, sk: { S: 'b' } } }),
       );
       expect(Item?.note).toEqual({ S: 'still here' });

@@ -119,9 +119,10 @@ describe('DynamoDB gateway', () => {
 
   beforeAll(async () => {
     engine = await startDynamoDbLocal({});
-    await ensureTable(engine.endpoint, region, tableName);
+    await ensureTable(engine, region, tableName);
     gateway = await startGateway({
       upstream: engine.endpoint,
+      upstreamSecret: engine.secret,
       region,
       tableName,
       accountId,
