@@ -1,7 +1,8 @@
 // Where localcloud keeps what must survive a restart (signing key, users, identity map, ports…):
 // one JSON file per kind of state in the data dir, or nothing but memory without one.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPrivateFolder } from '../main/private-folder';
 
 export interface StateStore {
   /** The data dir, or undefined when the state lives in memory only. */
@@ -22,7 +23,7 @@ export function openStateStore(dir: string | undefined): StateStore {
       write: (name, value) => void memory.set(name, JSON.stringify(value)),
     };
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  openPrivateFolder(dir);
   const file = (name: string) => join(dir, `${name}.json`);
   return {
     dir,

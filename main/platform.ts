@@ -1,8 +1,9 @@
 // What the services need from the host they run in (Electron, the browser host, a test), so that
 // no service imports 'electron'.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPrivateFolder } from './private-folder';
 
 /** Names this application in the OS keychain and wherever else the OS asks who we are. */
 export const APP_ID = 'auth0-cognito-desktop';
@@ -28,10 +29,11 @@ const PROFILE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * secret: it keeps two profile dirs on one machine from sharing keychain entries.
  */
 export function profileIdOf(profileDir: string): string {
+  // Every start opens the profile here, so this is where a folder left readable by others is closed.
+  openPrivateFolder(profileDir);
   const file = join(profileDir, PROFILE_ID_FILE);
   const existing = readProfileId(file);
   if (existing !== undefined) return existing;
-  mkdirSync(profileDir, { recursive: true, mode: 0o700 });
   try {
     // 'wx' so that two processes starting on one new profile agree on the first ID written.
     writeFileSync(file, `${randomUUID()}\n`, { flag: 'wx', mode: 0o600 });

@@ -10,6 +10,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import javax.servlet.ServletException;
 import javax.servlet.http.HttpServletRequest;
@@ -24,6 +29,18 @@ import org.eclipse.jetty.server.handler.HandlerWrapper;
 
 public class LoopbackDynamoDbLocal {
   static final String SECRET_HEADER = "x-localcloud-engine-secret";
+  // The file -sharedDb keeps every table in.
+  static final String SHARED_DB_FILE = "shared-local-instance.db";
+
+  /** SQLite opens an empty file as a new database, and gives its journals the same owner-only mode. */
+  private static void createPrivateDatabaseFile(Path file) throws IOException {
+    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) return;
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException kept) {
+      // Kept from an earlier run; the parent takes others' permissions off it before starting us.
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     // As quiet as DynamoDB Local's own ServerRunner sets them.
@@ -34,6 +51,7 @@ public class LoopbackDynamoDbLocal {
     int port = Integer.parseInt(args[0]);
     String dbPath = args.length > 1 ? args[1] : null;
     if (dbPath != null && !new File(dbPath).isDirectory()) fail("Invalid directory for database creation: " + dbPath);
+    if (dbPath != null) createPrivateDatabaseFile(Path.of(dbPath, SHARED_DB_FILE));
     // Not an argument: a command line is visible to every process on the machine.
     BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String secret = stdin.readLine();

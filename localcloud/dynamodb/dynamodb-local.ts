@@ -1,12 +1,12 @@
 // Runs AWS's DynamoDB Local (a Java program) as a child process, and creates the app's table in it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../main/aws/table-schema';
+import { openPrivateFolder } from '../../main/private-folder';
 import { emulatorDir, install, isInstalled } from '../../scripts/fetch-dynamodb-local.mjs';
 import { HOST } from '../listen';
 import { LocalCloudError } from '../local-cloud-error';
@@ -45,7 +45,7 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   const dir = locateDynamoDbLocal();
   const javaPath = options.javaPath ?? 'java';
   await assertJavaAvailable(javaPath);
-  if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
+  if (options.dbPath !== undefined) openPrivateFolder(options.dbPath);
   if (options.port) {
     await assertPortFree(options.port);
     return launch(javaPath, dir, options.dbPath, options.port);

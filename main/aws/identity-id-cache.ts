@@ -1,8 +1,9 @@
 // The Cognito identity ID of each (pool, issuer, sub), kept in the profile dir so a user keeps one
 // identity — and so their data — across runs. An identity ID is not a secret.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { openPrivateFolder } from '../private-folder';
 
 export const IDENTITY_ID_FILE = 'cognito-identity-ids.json';
 
@@ -33,7 +34,7 @@ export function openIdentityIdCache(profileDir: string): IdentityIdCache {
     }
   };
   const write = (entries: Record<string, string>) => {
-    mkdirSync(profileDir, { recursive: true, mode: 0o700 });
+    openPrivateFolder(profileDir);
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
     renameSync(temporary, file);

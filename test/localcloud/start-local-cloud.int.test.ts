@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
@@ -109,6 +109,21 @@ describe('the local cloud, wired together', () => {
       new GetItemCommand({ TableName: cloud.tableName, Key: { pk: { S: alice.identityId }, sk: { S: 'D#direct' } }, ConsistentRead: true }),
     );
     expect(got.Item?.value?.S).toBe('through the gateway');
+  });
+
+  test.skipIf(process.platform === 'win32')("keeps its data dir and DynamoDB Local's folder and database to its user alone (0700, 0600)", () => {
+    const modeOf = (path: string) => statSync(path).mode & 0o777;
+    const engineDir = join(dataDir, 'dynamodb');
+    expect(modeOf(dataDir)).toBe(0o700);
+    expect(modeOf(engineDir)).toBe(0o700);
+    const files = [
+      ...readdirSync(dataDir).map((name) => join(dataDir, name)),
+      ...readdirSync(engineDir).map((name) => join(engineDir, name)),
+    ].filter((path) => statSync(path).isFile());
+    expect(files.map((path) => path.slice(dataDir.length + 1))).toContain(join('dynamodb', 'shared-local-instance.db'));
+    expect(Object.fromEntries(files.map((path) => [path.slice(dataDir.length + 1), modeOf(path).toString(8)]))).toEqual(
+      Object.fromEntries(files.map((path) => [path.slice(dataDir.length + 1), '600'])),
+    );
   });
 
   test('injected throttling reaches the app as DynamoDB’s own exception, and can be turned off', async () => {
