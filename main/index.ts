@@ -8,6 +8,7 @@ import { isAppError, toAppErrorView, type AppErrorView } from '../shared/errors'
 import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
 import { findCloudProfile } from './cloud-profile-source';
 import { attachElectronTransport } from './ipc/electron-transport';
+import { externalLinkOrigins } from './external-links';
 import { createEventHub } from './ipc/event-hub';
 import type { Router } from './ipc/router';
 import { createLogger } from './log';
@@ -65,7 +66,11 @@ async function start(): Promise<void> {
     log.error('no usable cloud profile', { error });
     router = refusingRouter(error.view());
   }
-  const window = createMainWindow({ preloadPath: join(here, '../preload/index.cjs'), rendererUrl });
+  const window = createMainWindow({
+    preloadPath: join(here, '../preload/index.cjs'),
+    rendererUrl,
+    externalOrigins: externalLinkOrigins(services?.profile),
+  });
   const detach = attachElectronTransport({ window, rendererUrl, router, hub });
   window.on('closed', detach);
 }

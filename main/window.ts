@@ -3,6 +3,7 @@
 import { BrowserWindow, session, shell } from 'electron';
 import { isAppPage } from './app-protocol';
 import { contentSecurityPolicy } from './content-security-policy';
+import { routeWindowOpen } from './external-links';
 
 const CSP = contentSecurityPolicy();
 
@@ -15,7 +16,7 @@ export function hardenSession(): void {
   });
 }
 
-export function createMainWindow(options: { preloadPath: string; rendererUrl: string }): BrowserWindow {
+export function createMainWindow(options: { preloadPath: string; rendererUrl: string; externalOrigins: readonly string[] }): BrowserWindow {
   const window = new BrowserWindow({
     width: 1100,
     height: 760,
@@ -31,13 +32,13 @@ export function createMainWindow(options: { preloadPath: string; rendererUrl: st
       spellcheck: false,
     },
   });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to the web open in the system browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  const openExternal = (url: string) => void shell.openExternal(url);
+  // Every disposition, the middle-click's 'background-tab' included: allowed links go to the system browser.
+  window.webContents.setWindowOpenHandler(({ url }) => routeWindowOpen(url, options.externalOrigins, openExternal));
   window.webContents.on('will-navigate', (event, url) => {
-    if (!isAppPage(url, options.rendererUrl)) event.preventDefault();
+    if (isAppPage(url, options.rendererUrl)) return;
+    event.preventDefault();
+    routeWindowOpen(url, options.externalOrigins, openExternal);
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.once('ready-to-show', () => window.show());
