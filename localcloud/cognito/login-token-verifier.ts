@@ -1,6 +1,8 @@
 // Checks a Logins map the way Cognito Identity checks an OIDC provider's ID token, in Cognito's
 // order and with its messages: provider name, signature (keys from the provider's JWKS), iss,
-// aud/azp, exp.
+// azp (or aud without it), exp — as Cognito documents them ("Validating an OpenID Connect token").
+// Where Cognito documents nothing (an exact issuer, several audiences without azp, nbf/iat ahead of
+// the clock), the emulator refuses rather than guess in the lenient direction.
 import { compactVerify, createRemoteJWKSet, errors } from 'jose';
 import { z } from 'zod';
 import { CognitoError, notAuthorized } from './cognito-error';
@@ -33,6 +35,8 @@ const claimsSchema = z.object({
   aud: z.union([z.string(), z.array(z.string())]).optional(),
   azp: z.string().optional(),
   exp: z.number().optional(),
+  nbf: z.number().optional(),
+  iat: z.number().optional(),
 });
 
 export function createLoginVerifier(provider: TrustedProvider, now: () => number): LoginVerifier {
@@ -45,18 +49,25 @@ export function createLoginVerifier(provider: TrustedProvider, now: () => number
     const token = entries[0]![1];
     const claims = await verifiedClaims(token);
 
-    if (claims.iss === undefined || providerNameOf(claims.iss) !== providerName) {
+    // The whole issuer URL, scheme and trailing slash included, as IAM's OIDC provider URL is compared.
+    if (claims.iss !== provider.issuer) {
       throw notAuthorized("Invalid login token. Issuer doesn't match providerName");
     }
+    // Documented: azp when present, else aud. Several audiences without azp name no one party: refused.
     const audiences = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
     const registered = claims.azp !== undefined
       ? provider.clientIds.includes(claims.azp)
-      : audiences.some((audience) => provider.clientIds.includes(audience));
+      : audiences.length === 1 && provider.clientIds.includes(audiences[0]!);
     if (!registered) throw notAuthorized(NOT_SUPPORTED_PROVIDER);
     if (claims.exp === undefined) throw notAuthorized('Invalid login token. Missing a required claim: exp');
     const nowSeconds = Math.floor(now() / 1000);
     if (nowSeconds >= claims.exp + CLOCK_SKEW_SECONDS) {
       throw notAuthorized(`Invalid login token. Token expired: ${nowSeconds} >= ${claims.exp}`);
+    }
+    for (const [claim, value] of [['nbf', claims.nbf], ['iat', claims.iat]] as const) {
+      if (value !== undefined && value > nowSeconds + CLOCK_SKEW_SECONDS) {
+        throw notAuthorized(`Invalid login token. Token is not valid yet: ${claim} ${value} > ${nowSeconds}`);
+      }
     }
     if (claims.sub === undefined) throw notAuthorized('Invalid login token. Missing a required claim: sub');
     return { providerName, sub: claims.sub };

@@ -51,6 +51,14 @@ export function createOperations(pool: CognitoPool): Record<string, Operation> {
     async GetCredentialsForIdentity(body) {
       const request = parseRequest(getCredentialsForIdentityRequest, body);
       await authorizedIdentity(request.IdentityId, request.Logins);
+      // The pool has one authenticated role and no role mapping; a role asked for by name is refused,
+      // not silently swapped for that role (what Cognito answers here is not documented).
+      if (request.CustomRoleArn !== undefined) {
+        throw new CognitoError(
+          'InvalidParameterException',
+          `CustomRoleArn '${request.CustomRoleArn}' is not allowed: this identity pool has no role mapping that lets a login choose its role.`,
+        );
+      }
       const issued = pool.credentials.issue(request.IdentityId);
       return {
         IdentityId: request.IdentityId,

@@ -205,6 +205,39 @@ describe('the checks of the validation table, each raising the exception and mes
     await expectRefused(getId(await idToken({ iss: 'http://127.0.0.1:1/' })), NotAuthorizedException, WRONG_ISSUER);
   });
 
+  test("a token whose issuer differs from the provider's URL in scheme or trailing slash is refused", async () => {
+    const https = provider.issuer.replace(/^http:/, 'https:');
+    const noSlash = provider.issuer.replace(/\/$/, '');
+    for (const iss of [https, noSlash, `${provider.issuer}/`]) {
+      await expectRefused(getId(await idToken({ iss })), NotAuthorizedException, WRONG_ISSUER);
+    }
+  });
+
+  test('a token with several audiences and no azp is refused, even when one of them is the client', async () => {
+    await expectRefused(getId(await idToken({ aud: [CLIENT_ID, 'another-client'] })), NotAuthorizedException, NOT_SUPPORTED);
+    expect(await getId(await idToken({ aud: [CLIENT_ID, 'https://api.example'], azp: CLIENT_ID }))).toHaveProperty('IdentityId');
+  });
+
+  test("a token whose azp is a registered client is judged by azp, as Cognito documents, whatever its aud", async () => {
+    // "If the azp parameter is present, check this value against listed client IDs" (Cognito, open-id.html).
+    expect(await getId(await idToken({ aud: 'https://api.example', azp: CLIENT_ID }))).toHaveProperty('IdentityId');
+  });
+
+  test('a token not valid for more than five minutes yet (nbf or iat ahead of the clock) is refused', async () => {
+    const later = nowSeconds() + 301;
+    await expectRefused(
+      getId(await idToken({ nbf: later })),
+      NotAuthorizedException,
+      `Invalid login token. Token is not valid yet: nbf ${later} > ${nowSeconds()}`,
+    );
+    await expectRefused(
+      getId(await idToken({ iat: later, exp: later + 3600 })),
+      NotAuthorizedException,
+      `Invalid login token. Token is not valid yet: iat ${later} > ${nowSeconds()}`,
+    );
+    expect(await getId(await idToken({ nbf: nowSeconds() + 299, iat: nowSeconds() + 299 }))).toHaveProperty('IdentityId');
+  });
+
   test('a token for an audience that is not a registered client is refused', async () => {
     await expectRefused(getId(await idToken({ aud: 'another-client' })), NotAuthorizedException, NOT_SUPPORTED);
     await expectRefused(getId(await idToken({ aud: ['another-client', 'api'] })), NotAuthorizedException, NOT_SUPPORTED);
@@ -375,6 +408,16 @@ describe('credentials', () => {
     expect(Credentials?.SessionToken?.length).toBeGreaterThan(40);
     expect(Credentials?.Expiration).toBeInstanceOf(Date);
     expect(Math.abs(Credentials!.Expiration!.getTime() - (clock + 3_600_000))).toBeLessThanOrEqual(1000);
+  });
+
+  test('a CustomRoleArn is refused, never silently answered with the authenticated role', async () => {
+    const alice = await identityOf('auth0|alice');
+    const roleArn = 'arn:aws:iam::123456789012:role/SomeoneElsesAdminRole';
+    await expectRefused(
+      client.send(new GetCredentialsForIdentityCommand({ IdentityId: alice, Logins: logins(await idToken()), CustomRoleArn: roleArn })),
+      InvalidParameterException,
+      `CustomRoleArn '${roleArn}' is not allowed: this identity pool has no role mapping that lets a login choose its role.`,
+    );
   });
 
   test('the credential registry knows the keys it handed out, for the DynamoDB gateway', async () => {
