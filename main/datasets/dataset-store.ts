@@ -58,6 +58,8 @@ export interface DatasetStore {
   deleteDataset(identityId: string, dataset: string): void;
   /** False when the key already held this value. */
   put(identityId: string, dataset: string, key: string, value: string): boolean;
+  /** An import: all in one transaction, all checked first (nothing is written if one fails). Returns how many changed. */
+  putMany(identityId: string, dataset: string, records: readonly { key: string; value: string }[]): number;
   /** False when the key held nothing. */
   remove(identityId: string, dataset: string, key: string): boolean;
   resolveConflict(identityId: string, dataset: string, key: string, resolution: writes.ConflictResolution): void;
@@ -131,6 +133,7 @@ export function openDatasetStore(options: DatasetStoreOptions): DatasetStore {
     },
     deleteDataset: (identityId, dataset) => writes.deleteDataset(ctx, identityId, dataset),
     put: (identityId, dataset, key, value) => writes.putRecord(ctx, identityId, dataset, key, value),
+    putMany: (identityId, dataset, records) => writes.putRecords(ctx, identityId, dataset, records),
     remove: (identityId, dataset, key) => writes.removeRecord(ctx, identityId, dataset, key),
     resolveConflict: (identityId, dataset, key, resolution) => writes.resolveConflict(ctx, identityId, dataset, key, resolution),
     setConflictPolicy: (identityId, dataset, policy) => writes.setConflictPolicy(ctx, identityId, dataset, policy),

@@ -54,19 +54,38 @@ export function deleteDataset(ctx: StoreContext, identityId: string, name: strin
 
 /** Returns false when the key already held this value (nothing to sync). */
 export function putRecord(ctx: StoreContext, identityId: string, dataset: string, key: string, value: string): boolean {
-  checkKey(key, ctx.limits);
-  checkValue(value, ctx.limits);
+  return putRecords(ctx, identityId, dataset, [{ key, value }]) > 0;
+}
+
+/**
+ * Puts many records in ONE transaction (an import): every key and value is checked before anything
+ * is written, and a batch that would pass the records limit writes nothing. Returns how many changed.
+ */
+export function putRecords(ctx: StoreContext, identityId: string, dataset: string, records: readonly { key: string; value: string }[]): number {
+  for (const { key, value } of records) {
+    checkKey(key, ctx.limits);
+    checkValue(value, ctx.limits);
+  }
   const changed = ctx.db
     .transaction(() => {
       liveDatasetRow(ctx, identityId, dataset);
-      const existing = recordRow(ctx, identityId, dataset, key);
-      if (existing !== undefined && existing.deleted === 0 && existing.value === value) return false;
-      if (existing === undefined || existing.deleted === 1) checkRecordCount(liveRecordCount(ctx, identityId, dataset) + 1, ctx.limits);
-      writeLocal(ctx, identityId, dataset, key, value, existing?.base_sync_count ?? 0);
-      return true;
+      // Counted only once a new key needs it: overwrites cost no count on a large dataset.
+      let live: number | undefined;
+      let count = 0;
+      for (const { key, value } of records) {
+        const existing = recordRow(ctx, identityId, dataset, key);
+        if (existing !== undefined && existing.deleted === 0 && existing.value === value) continue;
+        if (existing === undefined || existing.deleted === 1) {
+          live = (live ?? liveRecordCount(ctx, identityId, dataset)) + 1;
+          checkRecordCount(live, ctx.limits);
+        }
+        writeLocal(ctx, identityId, dataset, key, value, existing?.base_sync_count ?? 0);
+        count += 1;
+      }
+      return count;
     })
     .immediate();
-  if (changed) ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+  if (changed > 0) ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
   return changed;
 }
 

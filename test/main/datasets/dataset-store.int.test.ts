@@ -119,6 +119,20 @@ describe('limits are enforced before anything is written', () => {
     store.close();
   });
 
+  test('an import is all or nothing: one bad record or one record too many writes none', () => {
+    const store = openTestStore({ limits: { recordsPerDataset: 4 } });
+    store.openOrCreate(ALICE, 'import');
+    store.put(ALICE, 'import', 'kept', 'before');
+    expect(thrown(() => store.putMany(ALICE, 'import', [{ key: 'a', value: '1' }, { key: '', value: '2' }])).code).toBe('LIMIT_KEY_SIZE');
+    const tooMany = ['a', 'b', 'c', 'd'].map((key) => ({ key, value: key }));
+    expect(thrown(() => store.putMany(ALICE, 'import', tooMany)).code).toBe('LIMIT_RECORDS_PER_DATASET');
+    expect(store.getDataset(ALICE, 'import')).toMatchObject({ recordCount: 1, pendingChanges: 1 });
+
+    expect(store.putMany(ALICE, 'import', [{ key: 'kept', value: 'before' }, ...tooMany.slice(0, 3)])).toBe(3);
+    expect(store.getDataset(ALICE, 'import')).toMatchObject({ recordCount: 4, pendingChanges: 4 });
+    store.close();
+  });
+
   test('records per dataset and datasets per identity count live ones only', () => {
     const store = openTestStore({ limits: { recordsPerDataset: 3, datasetsPerIdentity: 2 } });
     store.openOrCreate(ALICE, 'one');
