@@ -4,6 +4,7 @@ import { BrowserWindow, session, shell } from 'electron';
 import { isAppPage } from './app-protocol';
 import { contentSecurityPolicy } from './content-security-policy';
 import { routeWindowOpen } from './external-links';
+import { windowWebPreferences } from './window-preferences';
 
 const CSP = contentSecurityPolicy();
 
@@ -21,16 +22,7 @@ export function createMainWindow(options: { preloadPath: string; rendererUrl: st
     width: 1100,
     height: 760,
     show: false,
-    webPreferences: {
-      preload: options.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: windowWebPreferences(options.preloadPath),
   });
   const openExternal = (url: string) => void shell.openExternal(url);
   // Every disposition, the middle-click's 'background-tab' included: allowed links go to the system browser.

@@ -1,6 +1,8 @@
 // The Electron host itself. It needs the Electron binary, which cannot be downloaded on the build
 // machines (ELECTRON_SKIP_BINARY_DOWNLOAD=1), so it runs wherever Electron is installed and is
 // reported as skipped elsewhere; the browser-host tests cover the same services and UI.
+// With E2E_PACKAGED_APP=<executable> it drives a packaged app instead (CI packs the e2e flavour,
+// electron-builder.e2e.yml, whose only difference is the fuse that lets Playwright attach).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,9 +10,11 @@ import { join } from 'node:path';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
+import { HARDENED_WEB_PREFERENCES } from '../../main/window-preferences';
 import { electronBinary } from '../support/electron-binary';
 
-const binary = electronBinary();
+const packagedApp = process.env.E2E_PACKAGED_APP;
+const binary = packagedApp ?? electronBinary();
 
 describe.skipIf(binary === undefined)('the Electron app', () => {
   let cloud: LocalCloud;
@@ -18,13 +22,13 @@ describe.skipIf(binary === undefined)('the Electron app', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'e2e-electron-'));
 
   beforeAll(async () => {
-    execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (packagedApp === undefined) execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
     cloud = await startLocalCloud({ inMemory: true });
     const { users: _users, ...profile } = cloud.describe();
     writeFileSync(join(scratch, 'cloud.json'), JSON.stringify(profile));
     app = await _electron.launch({
       executablePath: binary,
-      args: ['.', '--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'profile')],
+      args: [...(packagedApp === undefined ? ['.'] : []), '--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'profile')],
     });
   });
 
@@ -43,6 +47,22 @@ describe.skipIf(binary === undefined)('the Electron app', () => {
       process: typeof (window as unknown as { process?: unknown }).process,
     }));
     expect(globals).toEqual({ api: 'object', require: 'undefined', process: 'undefined' });
+  });
+
+  test('the live window runs with the hardened webPreferences, its page served from app://', async () => {
+    const page = await app.firstWindow();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // getLastWebPreferences is Electron's (undocumented, untyped) record of what the page got.
+    const preferences = await app.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows().map((window) =>
+        (window.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> | null }).getLastWebPreferences(),
+      ),
+    );
+    expect(preferences).toHaveLength(1);
+    expect(preferences[0]).toMatchObject(HARDENED_WEB_PREFERENCES);
+    expect(preferences[0]?.preload).toMatch(/[\\/]preload[\\/]index\.cjs$/);
+    // The file-protocol fuse is off in packaged builds: the page must not need file://.
+    expect(page.url()).toMatch(/^app:\/\/renderer\//);
   });
 
   test('refuses to open a new window or navigate away', async () => {
