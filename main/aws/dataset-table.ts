@@ -271,8 +271,9 @@ function isHeaderConditionFailure(error: unknown, headerIndex: number): boolean 
  * committed first, nothing is written and the outcome says so.
  */
 export async function commitChanges(table: DatasetTable, commit: Commit): Promise<CommitOutcome> {
-  if (commit.records.length === 0 || commit.records.length > MAX_COMMIT_RECORDS) {
-    throw new RangeError(`a commit holds 1 to ${MAX_COMMIT_RECORDS} records, not ${commit.records.length}`);
+  // No records: a header-only commit, which creates or re-creates an empty dataset.
+  if (commit.records.length > MAX_COMMIT_RECORDS) {
+    throw new RangeError(`a commit holds at most ${MAX_COMMIT_RECORDS} records, not ${commit.records.length}`);
   }
   const next = commit.syncCount + 1;
   const condition = headerCondition(commit.syncCount);

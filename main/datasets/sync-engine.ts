@@ -1,0 +1,469 @@
+// The sync engine: the steps of sync-protocol.md between the local store and the user's partition
+// of the table. Each step is a module-level function over a SyncContext, readable and testable
+// alone; createSyncEngine only adds what needs state: one sync per dataset at a time, the status
+// the status bar shows, and its subscribers.
+import * as remote from '../aws/dataset-table';
+import { conflictRetriesExhausted } from '../aws/dynamodb-errors';
+import { silentLogger, type Logger } from '../log';
+import { offline } from '../network-failure';
+import { AppError, toAppErrorView, type AppErrorView } from '../../shared/errors';
+import type { DatasetStore, DatasetSyncState, PullResult, RemoteRecord } from './dataset-store';
+
+/** Commit attempts per dataset and sync before giving up (the changes stay dirty for the next sync). */
+export const DEFAULT_MAX_ATTEMPTS = 8;
+// Added per record by pendingChanges so its byte budget matches the item sizes DynamoDB counts.
+const ITEM_OVERHEAD_BYTES = remote.recordItemBytes('', { key: '', value: '', deviceLastModified: 0 });
+
+export interface SyncContext {
+  store: DatasetStore;
+  table: remote.DatasetTable;
+  identityId: string;
+  deviceId: string;
+  now(): number;
+  log: Logger;
+  /** Told how many records a step has done, and how many more it found to do. */
+  progress(dataset: string, done: number, found?: number): void;
+}
+
+export interface Backoff {
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+  random(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface DatasetSyncResult {
+  dataset: string;
+  pulled: number;
+  pushed: number;
+  /** Commits that found another device had committed first (each one pulled, merged and retried). */
+  conflictingCommits: number;
+  /** Keys now waiting for the user under the manual policy. */
+  conflicts: string[];
+  /** What a remote delete or re-create did to this copy (see PullResult.remoteReset). */
+  remoteReset: PullResult['remoteReset'];
+  error?: AppErrorView;
+}
+
+const toMergeRecord = (record: remote.RemoteRecord): RemoteRecord => ({
+  key: record.key,
+  value: record.value ?? null,
+  syncCount: record.syncCount,
+  deviceLastModified: record.deviceLastModified,
+  lastModifiedBy: record.lastModifiedBy,
+});
+
+/** Whether the header says something this copy has not merged yet. */
+export function headerMoved(header: remote.RemoteHeader | undefined, state: DatasetSyncState | undefined): boolean {
+  if (header === undefined) return false;
+  return state === undefined || header.syncCount !== state.lastSyncCount;
+}
+
+/** Whether this copy holds something the remote does not: dirty records, a create, a delete. */
+export function hasLocalChanges(state: DatasetSyncState | undefined): boolean {
+  return state !== undefined && (state.pendingRecords > 0 || state.headerPending || state.deletePending);
+}
+
+/**
+ * Pull: the records committed since this copy's S (all of the header's generation when the
+ * generation changed), merged in ONE store transaction, after which S = the header's syncCount.
+ */
+export async function pullChanges(ctx: SyncContext, dataset: string, header: remote.RemoteHeader): Promise<PullResult> {
+  const state = ctx.store.syncState(ctx.identityId, dataset);
+  const sameGeneration = state !== undefined && state.generation === header.generation;
+  // A copy deleted or re-created here in a newer generation keeps its own records: nothing to read.
+  const skipRecords = header.deleted || (state !== undefined && (state.generation > header.generation || state.deletePending));
+  const records = skipRecords
+    ? []
+    : await remote.pullChanges(
+        ctx.table,
+        dataset,
+        { after: sameGeneration ? state.lastSyncCount : 0, through: header.syncCount, generation: header.generation },
+        (count) => ctx.progress(dataset, count, count),
+      );
+  return ctx.store.applyPull(ctx.identityId, dataset, {
+    header: { syncCount: header.syncCount, generation: header.generation, deleted: header.deleted },
+    records: records.map(toMergeRecord),
+  });
+}
+
+export type CommitStep = { outcome: 'done'; pushed: number; generationChanged: boolean } | { outcome: 'conflict'; pushed: number };
+
+/**
+ * Push: the dirty records in commits of at most 99 records and 4 MB, each ONE TransactWriteItems
+ * conditioned on the header's syncCount; a delete as one conditional header update. Each landed
+ * commit is recorded at once, so a crash after it loses nothing and repeats nothing.
+ */
+export async function commitChanges(ctx: SyncContext, dataset: string, header: remote.RemoteHeader | undefined): Promise<CommitStep> {
+  let state = ctx.store.syncState(ctx.identityId, dataset);
+  if (state === undefined) return { outcome: 'done', pushed: 0, generationChanged: false };
+  if (state.deletePending) return commitDataseDelete(ctx, dataset, state, header);
+
+  let pushed = 0;
+  let afterKey: string | undefined;
+  const generationChanged = header !== undefined && state.generation !== header.generation;
+  // Each dirty record goes at most once per sync (afterKey walks forward), so a user writing
+  // all the time cannot keep one sync going for ever; what they write meanwhile stays dirty.
+  for (;;) {
+    const batch = ctx.store.pendingChanges(ctx.identityId, dataset, {
+      maxRecords: remote.MAX_COMMIT_RECORDS,
+      maxBytes: remote.MAX_COMMIT_BYTES - 64 * 1024,
+      overheadBytesPerRecord: ITEM_OVERHEAD_BYTES + 2 * Buffer.byteLength(dataset),
+      afterKey,
+    });
+    if (batch === undefined) break;
+    state = batch.state;
+    if (batch.records.length === 0 && !state.headerPending) break;
+    const changes = batch.records.map((record) => ({ key: record.key, value: record.value ?? undefined, deviceLastModified: record.deviceLastModified }));
+    const outcome = await remote.commitChanges(ctx.table, {
+      dataset,
+      syncCount: state.lastSyncCount,
+      generation: state.generation,
+      records: changes,
+      deviceId: ctx.deviceId,
+      now: ctx.now(),
+      counters: { recordCount: state.recordCount, sizeBytes: state.bytes },
+    });
+    if (!outcome.committed) return { outcome: 'conflict', pushed };
+    ctx.store.markCommitted(
+      ctx.identityId,
+      dataset,
+      outcome.syncCount,
+      state.generation,
+      batch.records.map((record) => ({ key: record.key, localVersion: record.localVersion })),
+    );
+    pushed += batch.records.length;
+    ctx.progress(dataset, batch.records.length);
+    if (!batch.more) break;
+    afterKey = batch.records.at(-1)?.key;
+  }
+  return { outcome: 'done', pushed, generationChanged };
+}
+
+async function commitDataseDelete(
+  ctx: SyncContext,
+  dataset: string,
+  state: DatasetSyncState,
+  header: remote.RemoteHeader | undefined,
+): Promise<CommitStep> {
+  // Never reached the remote, or already deleted there: nothing to write.
+  if (header === undefined || (header.deleted && header.syncCount === state.lastSyncCount)) {
+    ctx.store.markDeletePushed(ctx.identityId, dataset, header?.syncCount ?? state.lastSyncCount);
+    return { outcome: 'done', pushed: 0, generationChanged: false };
+  }
+  const outcome = await remote.commitDelete(ctx.table, {
+    dataset,
+    syncCount: state.lastSyncCount,
+    generation: header.generation,
+    deviceId: ctx.deviceId,
+    now: ctx.now(),
+  });
+  if (!outcome.committed) return { outcome: 'conflict', pushed: 0 };
+  ctx.store.markDeletePushed(ctx.identityId, dataset, outcome.syncCount);
+  await purgeQuietly(ctx, { ...header, syncCount: outcome.syncCount, deleted: true });
+  return { outcome: 'done', pushed: 0, generationChanged: false };
+}
+
+/** Removing a deleted generation's items is housekeeping: a failure is logged, and any device retries it. */
+async function purgeQuietly(ctx: SyncContext, header: remote.RemoteHeader): Promise<void> {
+  try {
+    const removed = await remote.purgeDeletedRecords(ctx.table, header);
+    if (removed > 0) ctx.log.debug('removed the items of a deleted generation', { removed });
+  } catch (error) {
+    ctx.log.warn('removing the items of a deleted generation failed; a later sync retries', { code: (error as AppError).code });
+  }
+}
+
+/** Full jitter: a random wait up to base·2^attempt, so devices that collided do not collide again. */
+export function backoffDelay(attempt: number, backoff: Pick<Backoff, 'baseMs' | 'maxMs' | 'random'>): number {
+  return Math.floor(backoff.random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt));
+}
+
+/**
+ * One dataset: pull what moved, push what is dirty; a conflicting commit means pull, merge and
+ * retry, at most `backoff.maxAttempts` times. `knownHeader` (from the one header Query) saves the
+ * first GetItem; `null` says the Query found no header.
+ */
+export async function syncDataset(
+  ctx: SyncContext,
+  dataset: string,
+  knownHeader: remote.RemoteHeader | null | undefined,
+  backoff: Backoff,
+): Promise<DatasetSyncResult> {
+  const result: DatasetSyncResult = { dataset, pulled: 0, pushed: 0, conflictingCommits: 0, conflicts: [], remoteReset: null };
+  let header = knownHeader === null ? undefined : knownHeader;
+  for (let attempt = 1; attempt <= backoff.maxAttempts; attempt += 1) {
+    if (attempt > 1 || knownHeader === undefined) header = await remote.getHeader(ctx.table, dataset);
+    if (headerMoved(header, ctx.store.syncState(ctx.identityId, dataset))) {
+      const pulled = await pullChanges(ctx, dataset, header!);
+      result.pulled += pulled.taken + pulled.resolvedByPolicy;
+      result.conflicts = [...new Set([...result.conflicts, ...pulled.conflicts])];
+      result.remoteReset = pulled.remoteReset ?? result.remoteReset;
+    }
+    const step = await commitChanges(ctx, dataset, header);
+    result.pushed += step.pushed;
+    if (step.outcome === 'done') {
+      if (step.generationChanged && header !== undefined) await purgeQuietly(ctx, { ...header, generation: header.generation + 1, deleted: false });
+      return result;
+    }
+    result.conflictingCommits += 1;
+    ctx.log.info('another device committed first; pulling and retrying', { attempt });
+    if (attempt < backoff.maxAttempts) await backoff.sleep(backoffDelay(attempt, backoff));
+  }
+  throw conflictRetriesExhausted(dataset, backoff.maxAttempts);
+}
+
+/** Which datasets a sync must visit: those whose header moved, and those with local changes. */
+export function datasetsToSync(headers: readonly remote.RemoteHeader[], states: readonly DatasetSyncState[]) {
+  const byName = new Map(states.map((state) => [state.name, state]));
+  const headerByName = new Map(headers.map((header) => [header.dataset, header]));
+  const names = [...new Set([...headerByName.keys(), ...byName.keys()])].sort();
+  const visit: { dataset: string; header: remote.RemoteHeader | null }[] = [];
+  const unchanged: string[] = [];
+  for (const dataset of names) {
+    const header = headerByName.get(dataset);
+    const state = byName.get(dataset);
+    if (headerMoved(header, state) || hasLocalChanges(state)) visit.push({ dataset, header: header ?? null });
+    else if (state !== undefined && !state.deleted) unchanged.push(dataset);
+  }
+  return { visit, unchanged };
+}
+
+// ——— the engine: state, status, one sync per dataset ———
+
+export type DatasetStatus =
+  | { state: 'synced'; lastSyncedAt: number | null }
+  | { state: 'syncing'; done: number; total: number }
+  | { state: 'offline'; pending: number }
+  | { state: 'pending'; pending: number }
+  | { state: 'conflicts'; conflicts: number; pending: number }
+  | { state: 'error'; error: AppErrorView; pending: number };
+
+export interface SyncStatus {
+  /** What the status bar shows: the most pressing state of any dataset. */
+  overall: DatasetStatus['state'];
+  pending: number;
+  conflicts: number;
+  /** Records done of total while syncing. */
+  done: number;
+  total: number;
+  error?: AppErrorView;
+  datasets: Record<string, DatasetStatus>;
+}
+
+export interface SyncReport {
+  datasets: DatasetSyncResult[];
+}
+
+export interface SyncEngineOptions {
+  store: DatasetStore;
+  table: remote.DatasetTable;
+  deviceId: string;
+  /** False when the machine is offline or "Work offline" is on: then no request at all. */
+  isOnline(): boolean;
+  now?: () => number;
+  log?: Logger;
+  backoff?: Partial<Backoff>;
+}
+
+export interface SyncEngine {
+  /** ONE header Query, then only the datasets that moved or have local changes. OFFLINE when offline. */
+  syncAll(): Promise<SyncReport>;
+  /** One dataset, now (its header by GetItem). */
+  syncDataset(dataset: string): Promise<DatasetSyncResult>;
+  status(): SyncStatus;
+  /** Calls `listener` whenever the status changes; returns the unsubscribe. */
+  subscribe(listener: (status: SyncStatus) => void): () => void;
+  /** Waits for every sync under way (for sign-out and shutdown). */
+  idle(): Promise<void>;
+  close(): void;
+}
+
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { store, table } = options;
+  const identityId = table.identityId;
+  const log = (options.log ?? silentLogger).child('sync');
+  const backoff: Backoff = {
+    maxAttempts: DEFAULT_MAX_ATTEMPTS,
+    baseMs: 100,
+    maxMs: 3_000,
+    random: Math.random,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ...options.backoff,
+  };
+  const listeners = new Set<(status: SyncStatus) => void>();
+  // One chain per dataset: a sync of a dataset starts only when the previous one has finished.
+  const locks = new Map<string, Promise<unknown>>();
+  const syncing = new Map<string, { done: number; total: number }>();
+  const errors = new Map<string, AppErrorView>();
+  let overallError: AppErrorView | undefined;
+  let allInFlight: Promise<SyncReport> | undefined;
+  let allQueued: Promise<SyncReport> | undefined;
+  let closed = false;
+
+  const ctx: SyncContext = {
+    store,
+    table,
+    identityId,
+    deviceId: options.deviceId,
+    now: options.now ?? Date.now,
+    log,
+    progress(dataset, done, found = 0) {
+      const current = syncing.get(dataset);
+      if (current === undefined) return;
+      current.done += done;
+      current.total += found;
+      publish();
+    },
+  };
+
+  function publish(): void {
+    if (listeners.size === 0) return;
+    const snapshot = status();
+    for (const listener of listeners) listener(snapshot);
+  }
+
+  function status(): SyncStatus {
+    const online = options.isOnline();
+    const datasets: Record<string, DatasetStatus> = {};
+    let pending = 0;
+    let conflicts = 0;
+    let done = 0;
+    let total = 0;
+    for (const state of store.listSyncStates(identityId)) {
+      const changes = state.pendingRecords + (state.headerPending || state.deletePending ? 1 : 0);
+      pending += changes;
+      conflicts += state.conflicts;
+      if (state.deleted && !state.deletePending) continue;
+      const progress = syncing.get(state.name);
+      const error = errors.get(state.name);
+      if (progress !== undefined) {
+        done += progress.done;
+        total += progress.total;
+        datasets[state.name] = { state: 'syncing', ...progress };
+      } else if (!online && changes > 0) datasets[state.name] = { state: 'offline', pending: changes };
+      else if (error !== undefined) datasets[state.name] = { state: 'error', error, pending: changes };
+      else if (state.conflicts > 0) datasets[state.name] = { state: 'conflicts', conflicts: state.conflicts, pending: changes };
+      else if (changes > 0) datasets[state.name] = { state: 'pending', pending: changes };
+      else datasets[state.name] = { state: 'synced', lastSyncedAt: state.lastSyncedAt };
+    }
+    const states = Object.values(datasets).map((each) => each.state);
+    const firstError = overallError ?? Object.values(datasets).find((each) => each.state === 'error')?.error;
+    const overall: DatasetStatus['state'] =
+      syncing.size > 0 ? 'syncing'
+      : !online ? 'offline'
+      : firstError !== undefined ? 'error'
+      : conflicts > 0 ? 'conflicts'
+      : pending > 0 || states.includes('pending') ? 'pending'
+      : 'synced';
+    return { overall, pending, conflicts, done, total, ...(firstError === undefined ? {} : { error: firstError }), datasets };
+  }
+
+  function withLock<T>(dataset: string, run: () => Promise<T>): Promise<T> {
+    const previous = locks.get(dataset) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(run);
+    const settled = next.catch(() => undefined);
+    locks.set(dataset, settled);
+    void settled.then(() => {
+      if (locks.get(dataset) === settled) locks.delete(dataset);
+    });
+    return next;
+  }
+
+  async function syncOne(dataset: string, header: remote.RemoteHeader | null | undefined): Promise<DatasetSyncResult> {
+    return withLock(dataset, async () => {
+      const state = store.syncState(identityId, dataset);
+      syncing.set(dataset, { done: 0, total: state?.pendingRecords ?? 0 });
+      publish();
+      try {
+        const result = await syncDataset(ctx, dataset, header, backoff);
+        errors.delete(dataset);
+        return result;
+      } catch (error) {
+        const view = toAppErrorView(error);
+        errors.set(dataset, view);
+        if (view.code === 'INTERNAL') log.error('a dataset sync failed', { error });
+        else log.warn('a dataset sync failed', { code: view.code });
+        throw error;
+      } finally {
+        syncing.delete(dataset);
+        publish();
+      }
+    });
+  }
+
+  async function runAll(): Promise<SyncReport> {
+    if (closed || !options.isOnline()) {
+      publish();
+      throw offline();
+    }
+    let headers: remote.RemoteHeader[];
+    try {
+      headers = await remote.queryHeaders(table);
+      overallError = undefined;
+    } catch (error) {
+      overallError = toAppErrorView(error);
+      publish();
+      throw error;
+    }
+    const { visit, unchanged } = datasetsToSync(headers, store.listSyncStates(identityId));
+    store.noteSynced(identityId, unchanged);
+    const report: SyncReport = { datasets: [] };
+    for (const { dataset, header } of visit) {
+      if (closed || !options.isOnline()) break;
+      try {
+        report.datasets.push(await syncOne(dataset, header));
+      } catch (error) {
+        report.datasets.push({
+          dataset,
+          pulled: 0,
+          pushed: 0,
+          conflictingCommits: 0,
+          conflicts: [],
+          remoteReset: null,
+          error: toAppErrorView(error),
+        });
+      }
+    }
+    publish();
+    return report;
+  }
+
+  function syncAll(): Promise<SyncReport> {
+    // A request while one runs is served by ONE follow-up run, however many arrive meanwhile.
+    if (allInFlight === undefined) {
+      allInFlight = runAll().finally(() => {
+        allInFlight = undefined;
+      });
+      return allInFlight;
+    }
+    allQueued ??= allInFlight
+      .catch(() => undefined)
+      .then(() => {
+        allQueued = undefined;
+        return syncAll();
+      });
+    return allQueued;
+  }
+
+  return {
+    syncAll,
+    syncDataset(dataset) {
+      if (closed || !options.isOnline()) return Promise.reject(offline());
+      return syncOne(dataset, undefined);
+    },
+    status,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async idle() {
+      await Promise.all([allQueued, allInFlight, ...locks.values()].map((each) => each?.catch(() => undefined)));
+    },
+    close() {
+      closed = true;
+      listeners.clear();
+    },
+  };
+}
