@@ -43,7 +43,7 @@ export type MergeAction =
   | { action: 'skip' };
 
 /** Which row of the merge table decided, so tests and logs can say why. */
-export type MergeRow = 'localAbsent' | 'staleRemote' | 'localClean' | 'localEqual' | 'ownEarlierWrite' | 'policy';
+export type MergeRow = 'localAbsent' | 'staleRemote' | 'localClean' | 'localCleanButLater' | 'localEqual' | 'ownEarlierWrite' | 'policy';
 
 export type MergeOutcome = MergeAction & { row: MergeRow };
 
@@ -58,7 +58,13 @@ export function mergeRecord(input: {
   if (local === undefined) return { action: 'takeRemote', row: 'localAbsent' };
   // A re-read page or a replayed pull: l already includes r (base counts never exceed the header's).
   if (remote.syncCount <= local.baseSyncCount) return { action: 'skip', row: 'staleRemote' };
-  if (!local.dirty) return { action: 'takeRemote', row: 'localClean' };
+  if (!local.dirty) {
+    // Improves on the protocol: under lastWriterWins a later commit may still carry the earlier write
+    // (clocks differ between devices: a device whose clock is behind overwrote a value it had pulled).
+    // Keeping and re-pushing the greater (time, device) makes every replica end on the same winner.
+    if (policy === 'lastWriterWins' && localWriteIsLater(local, remote, deviceId)) return { action: 'keepLocal', row: 'localCleanButLater' };
+    return { action: 'takeRemote', row: 'localClean' };
+  }
   if (local.value === remote.value) return { action: 'takeRemote', row: 'localEqual' };
   // Improves on the protocol: r came from this device, so it is an earlier state of l that a push
   // committed before the device could record it (a crash, a lost reply). Local writes on one device

@@ -314,6 +314,16 @@ function decideHeader(ctx: StoreContext, identityId: string, row: DatasetRow, he
   // Re-created here (a newer generation than the remote's): our records replace the remote ones.
   if (header.generation < row.generation) return false;
   if (!header.deleted && header.generation === row.generation) return true;
+  // Created here before this copy ever synced: it had no old generation to drop, it joins the
+  // remote's (or, if the remote's is deleted, starts the next one). Not a reset to report.
+  if (row.last_sync_count === 0) {
+    setDataset(
+      header.deleted
+        ? { generation: header.generation + 1, deleted: 0, header_dirty: 1 }
+        : { generation: header.generation, deleted: 0, header_dirty: row.header_dirty },
+    );
+    return !header.deleted;
+  }
 
   const kind = header.deleted ? 'deleted' : 'recreated';
   const dirty = ctx.sql('SELECT count(*) AS n FROM records WHERE identity_id = ? AND dataset = ? AND dirty = 1').get(identityId, name) as {

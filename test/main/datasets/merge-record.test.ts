@@ -99,6 +99,14 @@ describe('lastWriterWins orders writes by (device time, device ID)', () => {
     });
   });
 
+  test('a clean local write later than the remote one is kept and pushed again (clocks that disagree)', () => {
+    const later = local({ dirty: false, deviceLastModified: 9_000, lastModifiedBy: 'device-x' });
+    expect(merge(later, remote({ deviceLastModified: 2_000 }), 'lastWriterWins')).toEqual({ action: 'keepLocal', row: 'localCleanButLater' });
+    for (const policy of ['manual', 'remote', 'local'] as const) {
+      expect(merge(later, remote({ deviceLastModified: 2_000 }), policy)).toEqual({ action: 'takeRemote', row: 'localClean' });
+    }
+  });
+
   test('at the same time the greater device ID wins, on both devices alike', () => {
     const at = 2_000;
     // device-b (local) against device-c (remote): c > b, so the remote wins here…

@@ -140,6 +140,34 @@ describe('pull', () => {
     store.close();
   });
 
+  test('a dataset created here before it was ever synced joins the remote one of that name; no reset is reported', () => {
+    const store = openTestStore();
+    store.openOrCreate(ID, 'both');
+    store.put(ID, 'both', 'mine', 'here');
+    const result = store.applyPull(ID, 'both', { header: { syncCount: 7, generation: 2, deleted: false }, records: [remote('theirs', 'there', 7)] });
+    expect(result.remoteReset).toBeNull();
+    expect(values(store, 'both')).toEqual({ mine: 'here', theirs: 'there' });
+    expect(store.syncState(ID, 'both')).toMatchObject({ generation: 2, lastSyncCount: 7, headerPending: true, pendingRecords: 1 });
+
+    store.openOrCreate(ID, 'was-deleted');
+    const deleted = store.applyPull(ID, 'was-deleted', { header: { syncCount: 4, generation: 1, deleted: true }, records: [] });
+    expect(deleted.remoteReset).toBeNull();
+    expect(store.syncState(ID, 'was-deleted')).toMatchObject({ deleted: false, generation: 2, headerPending: true });
+    store.close();
+  });
+
+  test('under lastWriterWins replicas whose clocks disagree still end on the greatest (time, device) write', () => {
+    // device-a holds a clean value written at a time device-b's clock has not reached yet; device-b
+    // pulled it, overwrote it at its own (earlier) time and committed.
+    const store = openTestStore({ deviceId: 'device-a' });
+    store.applyPull(ID, 'lww', { header: { syncCount: 1, generation: 0, deleted: false }, records: [remote('k', 'written at 9000', 1, { deviceLastModified: 9_000, lastModifiedBy: 'device-c' })] });
+    store.setConflictPolicy(ID, 'lww', 'lastWriterWins');
+    store.applyPull(ID, 'lww', { header: { syncCount: 2, generation: 0, deleted: false }, records: [remote('k', 'written at 5000', 2, { deviceLastModified: 5_000 })] });
+    expect(store.getRecord(ID, 'lww', 'k')).toMatchObject({ value: 'written at 9000', pending: true });
+    expect(store.pendingChanges(ID, 'lww')?.records).toMatchObject([{ key: 'k', value: 'written at 9000', deviceLastModified: 9_000 }]);
+    store.close();
+  });
+
   test('a replayed pull changes nothing', () => {
     const store = openTestStore();
     const pull = { header: { syncCount: 1, generation: 0, deleted: false }, records: [remote('x', '1', 1)] };
