@@ -12,6 +12,7 @@ export const CHECK = {
   session: 'session',
   cognitoSignIn: 'Cognito sign-in',
   table: 'table',
+  isolation: 'isolation',
 } as const;
 
 export type CheckName = (typeof CHECK)[keyof typeof CHECK];
