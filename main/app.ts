@@ -5,10 +5,12 @@ import type { CloudProfile } from '../shared/cloud-profile';
 import { toAppErrorView } from '../shared/errors';
 import { createAuthSession } from './auth/session';
 import { createCognitoCredentials } from './aws/cognito-credentials';
+import { openDatasetStore, type DatasetStore } from './datasets/dataset-store';
+import { createSyncService, type SyncService } from './datasets/sync-service';
 import type { EventHub } from './ipc/event-hub';
 import { createRouter, type Handlers, type Router } from './ipc/router';
 import { silentLogger, type Logger } from './log';
-import type { Platform } from './platform';
+import { profileIdOf, type Platform } from './platform';
 import { openSecretStore } from './secrets/open-secret-store';
 
 export interface AppOptions {
@@ -22,6 +24,10 @@ export interface AppOptions {
 
 export interface App {
   router: Router;
+  /** The profile's datasets, per identity (the next issue's commands read and write it). */
+  store: DatasetStore;
+  /** The signed-in user's sync: status, sync now, work offline, unsynced changes, sign-out. */
+  sync: SyncService;
   stop(): Promise<void>;
 }
 
@@ -41,6 +47,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     admit: (user, idToken) => credentials.admit(user, idToken),
   });
   const credentials = createCognitoCredentials({ profile, platform, log, session });
+  // One device ID for the store's writes and the engine's commits: the profile's own ID.
+  const deviceId = profileIdOf(platform.profileDir);
+  const store = openDatasetStore({ profileDir: platform.profileDir, deviceId, now: () => platform.now(), log });
+  // Starts syncing for the session's identity on sign-in (or restore) and stops on sign-out.
+  const sync = createSyncService({ profile, platform, session, credentials, store, deviceId, log });
 
   const publishNotices = () => session.takeNotices().forEach((notice) => hub.emit('notice', notice));
   const unsubscribe = session.onChange((view) => {
@@ -56,7 +67,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     'session.signIn': () => session.signIn(),
     'session.cancelSignIn': async () => session.cancelSignIn(),
     'session.signOut': async ({ removeLocalData }) => {
-      await session.signOut({ removeLocalData });
+      await sync.signOut({ removeLocalData });
       return session.view();
     },
   };
@@ -67,6 +78,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     return view;
   });
   return {
+    store,
+    sync,
     // A keychain failure during any command (e.g. while signing out) is told right after it.
     router: {
       dispatch: async (command, input) => {
@@ -79,6 +92,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     stop: async () => {
       unsubscribe();
+      await sync.stop();
+      store.close();
       credentials.close();
     },
   };

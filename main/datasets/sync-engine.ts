@@ -275,6 +275,8 @@ export interface SyncEngine {
   status(): SyncStatus;
   /** Calls `listener` whenever the status changes; returns the unsubscribe. */
   subscribe(listener: (status: SyncStatus) => void): () => void;
+  /** True while any sync of this engine is under way. */
+  busy(): boolean;
   /** Waits for every sync under way (for sign-out and shutdown). */
   idle(): Promise<void>;
   close(): void;
@@ -458,6 +460,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
+    busy: () => allInFlight !== undefined || syncing.size > 0,
     async idle() {
       await Promise.all([allQueued, allInFlight, ...locks.values()].map((each) => each?.catch(() => undefined)));
     },

@@ -1,0 +1,183 @@
+// Owns the sync of the signed-in user: builds the DynamoDB client, the sync engine and its scheduler
+// for the session's identity ID when someone signs in (or is restored), and stops them when they
+// sign out. Sign-out goes through here, so "remove this device's data" really removes that
+// identity's rows, and the dialog can first ask how many changes are still unsynced.
+import type { CloudProfile } from '../../shared/cloud-profile';
+import { notSignedIn } from '../auth/auth-errors';
+import type { AuthSession, SignOutOptions, SignOutResult } from '../auth/session';
+import type { CognitoCredentials } from '../aws/cognito-credentials';
+import { createDynamoDbClient, dynamoDbContextOf } from '../aws/dynamodb-client';
+import { silentLogger, type Logger } from '../log';
+import type { Platform } from '../platform';
+import type { DatasetStore, UnsyncedChanges } from './dataset-store';
+import { createSyncEngine, type SyncEngine, type SyncStatus } from './sync-engine';
+import { startSyncScheduler, type SyncScheduler } from './sync-scheduler';
+
+export interface SyncServiceOptions {
+  profile: CloudProfile;
+  platform: Platform;
+  session: Pick<AuthSession, 'user' | 'onChange' | 'signOut'>;
+  credentials: Pick<CognitoCredentials, 'identityId' | 'provider'>;
+  store: DatasetStore;
+  /** This device's ID (the profile's), the same the store writes as lastModifiedBy. */
+  deviceId: string;
+  log?: Logger;
+  intervalMs?: number;
+  debounceMs?: number;
+}
+
+export interface SyncService {
+  /** The signed-in user's identity ID (from the profile dir when known, so it works offline). */
+  identityId(): Promise<string>;
+  /** The signed-in identity's sync status; NOT_SIGNED_IN when nobody is signed in. */
+  status(): Promise<{ identityId: string; status: SyncStatus }>;
+  /** Runs a sync now (one dataset, or all) and resolves when it has finished, however it ended. */
+  syncNow(dataset?: string): Promise<void>;
+  /** The profile's "Work offline" switch: on, nothing touches the network; off, a sync runs at once. */
+  setWorkOffline(workOffline: boolean): Promise<void>;
+  /** Calls `listener` whenever the signed-in identity's sync status changes. */
+  onStatus(listener: (identityId: string, status: SyncStatus) => void): () => void;
+  /** For the sign-out dialog: what removing this device's data would lose. */
+  unsyncedChanges(): Promise<UnsyncedChanges>;
+  /** Signs out; with removeLocalData, this identity's datasets are removed from this device. */
+  signOut(options: SignOutOptions): Promise<SignOutResult>;
+  stop(): Promise<void>;
+}
+
+interface Running {
+  identityId: string;
+  engine: SyncEngine;
+  scheduler: SyncScheduler;
+  stopStatus: () => void;
+}
+
+export function createSyncService(options: SyncServiceOptions): SyncService {
+  const { profile, platform, session, credentials, store } = options;
+  const log = (options.log ?? silentLogger).child('sync-service');
+  const listeners = new Set<(identityId: string, status: SyncStatus) => void>();
+  const isOnline = () => platform.isOnline() && !store.workOffline();
+  let running: Running | undefined;
+  let starting: Promise<Running | undefined> | undefined;
+  // Bumped on every session change, so a start that finishes after a sign-out is thrown away.
+  let epoch = 0;
+
+  const client = createDynamoDbClient({ profile, credentials: credentials.provider });
+
+  function start(identityId: string): Running {
+    const engine = createSyncEngine({
+      store,
+      table: { client, tableName: profile.tableName, identityId, context: dynamoDbContextOf(profile) },
+      deviceId: options.deviceId,
+      isOnline,
+      now: () => platform.now(),
+      log,
+    });
+    const stopStatus = engine.subscribe((status) => {
+      for (const listener of listeners) listener(identityId, status);
+    });
+    const scheduler = startSyncScheduler({
+      engine,
+      store,
+      identityId,
+      platform,
+      intervalMs: options.intervalMs,
+      debounceMs: options.debounceMs,
+      log,
+    });
+    log.info('sync started');
+    return { identityId, engine, scheduler, stopStatus };
+  }
+
+  async function stopRunning(): Promise<void> {
+    const current = running;
+    running = undefined;
+    if (current === undefined) return;
+    current.scheduler.stop();
+    current.stopStatus();
+    current.engine.close();
+    await current.engine.idle();
+    log.info('sync stopped');
+  }
+
+  function ensureRunning(): Promise<Running | undefined> {
+    if (session.user() === undefined) return Promise.resolve(undefined);
+    if (running !== undefined) return Promise.resolve(running);
+    const started = epoch;
+    starting ??= credentials
+      .identityId()
+      .then((identityId) => {
+        if (started !== epoch || session.user() === undefined) return undefined;
+        running ??= start(identityId);
+        return running;
+      })
+      .catch((error: unknown) => {
+        log.warn('could not start sync: no identity ID yet', { code: (error as { code?: string }).code });
+        return undefined;
+      })
+      .finally(() => {
+        starting = undefined;
+      });
+    return starting;
+  }
+
+  const userKey = () => {
+    const user = session.user();
+    return user === undefined ? undefined : JSON.stringify([user.issuer, user.sub]);
+  };
+  let currentUser = userKey();
+  const stopSession = session.onChange(() => {
+    // A refreshed token changes nothing; a sign-out or another user stops the old engine.
+    const user = userKey();
+    if (user === currentUser) return;
+    currentUser = user;
+    epoch += 1;
+    void stopRunning().then(() => (user === undefined ? undefined : ensureRunning()));
+  });
+  void ensureRunning();
+
+  async function identityId(): Promise<string> {
+    if (session.user() === undefined) throw notSignedIn();
+    return credentials.identityId();
+  }
+
+  async function signedIn(): Promise<Running> {
+    const current = await ensureRunning();
+    if (current === undefined) throw notSignedIn();
+    return current;
+  }
+
+  return {
+    identityId,
+    async status() {
+      const { identityId, engine } = await signedIn();
+      return { identityId, status: engine.status() };
+    },
+    async syncNow(dataset) {
+      const { scheduler } = await signedIn();
+      await scheduler.syncNow(dataset).catch((error: unknown) => log.info('sync now ended in an error', { code: (error as { code?: string }).code }));
+    },
+    async setWorkOffline(workOffline) {
+      store.setWorkOffline(workOffline);
+    },
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async unsyncedChanges() {
+      return store.unsyncedChanges(await identityId());
+    },
+    async signOut(signOutOptions) {
+      // Read before the sign-out: afterwards no one is signed in to ask for it.
+      const leaving = await identityId().catch(() => undefined);
+      const result = await session.signOut(signOutOptions);
+      await stopRunning();
+      if (result.removeLocalData && leaving !== undefined) store.removeIdentityData(leaving);
+      return result;
+    },
+    async stop() {
+      stopSession();
+      await stopRunning();
+      client.destroy();
+    },
+  };
+}
