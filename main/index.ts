@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, net, protocol, shell } from 'electron';
 import { isAppError, toAppErrorView, type AppErrorView } from '../shared/errors';
 import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
+import { checkForAppUpdates } from './auto-update';
 import { findCloudProfile } from './cloud-profile-source';
 import { attachElectronTransport } from './ipc/electron-transport';
 import { externalLinkOrigins } from './external-links';
@@ -73,6 +74,7 @@ async function start(): Promise<void> {
   });
   const detach = attachElectronTransport({ window, rendererUrl, router, hub });
   window.on('closed', detach);
+  void checkForAppUpdates({ isPackaged: app.isPackaged, log });
 }
 
 app.on('second-instance', () => undefined);
