@@ -36,7 +36,8 @@ export function keptClients(store: StateStore): RegisteredClients {
 // RFC 8252 §7.3: the port of a loopback redirect is chosen per sign-in, so any port is accepted.
 const LOOPBACK_REDIRECTS = {
   redirect_uris: ['http://127.0.0.1/callback', 'http://[::1]/callback'],
-  post_logout_redirect_uris: ['http://127.0.0.1/logout', 'http://[::1]/logout'],
+  // The app's signed-out page is the root of its loopback address (infra/README.md: Allowed Logout URLs).
+  post_logout_redirect_uris: ['http://127.0.0.1/', 'http://127.0.0.1/logout', 'http://[::1]/logout'],
 };
 
 function nativeClient(clientId: string, clientName: string): ClientMetadata {

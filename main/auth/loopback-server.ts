@@ -127,6 +127,45 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   };
 }
 
+export const SIGNED_OUT_PATH = '/';
+
+export interface SignedOutPage {
+  /** http://127.0.0.1:PORT/ — the `returnTo` the IdP's logout sends the browser back to. */
+  readonly returnTo: string;
+  readonly port: number;
+  /** Closes the port now (idempotent); the next sign-in may need it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The page the IdP's logout returns the browser to, on the app's loopback address (the address
+ * infra/README.md has teams register as an Allowed Logout URL): it says the user is signed out and
+ * closes its port once shown, or after `timeoutMs` if the browser never comes back.
+ */
+export async function startSignedOutPage(options: { port?: number; timeoutMs?: number } = {}): Promise<SignedOutPage> {
+  let closed: Promise<void> | undefined;
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}`);
+    if (url.pathname !== SIGNED_OUT_PATH || request.method !== 'GET') return page(response, 404, 'Not found', 'There is nothing here.');
+    page(response, 200, 'Signed out', 'You are signed out; you can close this tab.');
+    void close();
+  });
+  server.keepAliveTimeout = 1_000;
+  // Waiting for a browser that may never come must not keep the app's process alive.
+  server.unref();
+  const port = await listenOn(server, options.port ?? 0);
+  const timer = setTimeout(() => void close(), options.timeoutMs ?? SIGN_IN_TIMEOUT_MS);
+  timer.unref();
+  const close = () =>
+    (closed ??= new Promise<void>((resolve) => {
+      clearTimeout(timer);
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 200).unref();
+    }));
+  return { returnTo: `http://${LOOPBACK_HOST}:${port}${SIGNED_OUT_PATH}`, port, close };
+}
+
 function tooManyBadAnswers(): AppError {
   return new AppError(
     'SIGN_IN_STATE_MISMATCH',

@@ -19,6 +19,7 @@ import {
   type GrantedTokens,
   type ProviderSettings,
 } from './identity-provider';
+import { startSignedOutPage, type SignedOutPage } from './loopback-server';
 import { signInWithBrowser, type SignInOptions } from './sign-in';
 
 export type { SignInOptions } from './sign-in';
@@ -33,7 +34,10 @@ export interface AuthSessionOptions {
   log?: Logger;
   signInTimeoutMs?: number;
   refreshMarginSeconds?: number;
-  /** Where the IdP's logout page sends the browser afterwards (must be registered there). */
+  /**
+   * Where the IdP's logout page sends the browser afterwards (must be registered there). Without it,
+   * the app's own "you are signed out" page on its loopback address (the redirect port, if fixed).
+   */
   logoutReturnTo?: string;
   /**
    * Called with a fresh sign-in before anything is stored; throwing refuses it. The app passes the
@@ -110,6 +114,25 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   let state: State = { kind: 'signedOut' };
   let configuration: Promise<Configuration> | undefined;
   let refreshing: Promise<SignedIn> | undefined;
+  let signedOutPage: SignedOutPage | undefined;
+
+  /** The page the IdP's logout returns to; without it (its port taken) the IdP shows its own. */
+  async function openSignedOutPage(): Promise<string | undefined> {
+    await closeSignedOutPage();
+    try {
+      signedOutPage = await startSignedOutPage({ port: profile.redirectPort });
+      return signedOutPage.returnTo;
+    } catch (error) {
+      log.warn('could not open the signed-out page on the loopback address', { error });
+      return undefined;
+    }
+  }
+
+  async function closeSignedOutPage(): Promise<void> {
+    const open = signedOutPage;
+    signedOutPage = undefined;
+    await open?.close();
+  }
 
   // A function, not an inline comparison: `state` changes across awaits, which narrowing cannot see.
   function isCurrent(candidate: State): boolean {
@@ -235,6 +258,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       const attempt: State = { kind: 'signingIn', abort, previous };
       setState(attempt);
       try {
+        // A fixed redirect port may still be held by the last sign-out's page.
+        await closeSignedOutPage();
         const config = await discovered();
         if (abort.signal.aborted) throw signInCancelled();
         const granted = await signInWithBrowser(
@@ -315,10 +340,11 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
         try {
           const config = await discovered();
           revoked = await revokeQuietly(config, latest.refreshToken);
-          const url = buildLogoutUrl(config, settings, options.logoutReturnTo);
+          const url = buildLogoutUrl(config, settings, options.logoutReturnTo ?? (await openSignedOutPage()));
           await platform.openExternal(url.href);
           logoutUrl = url.href;
         } catch (error) {
+          await closeSignedOutPage();
           log.warn('could not open the identity provider logout page', { error });
         }
       }

@@ -294,6 +294,23 @@ describe('the Auth0 stand-in', () => {
     expect(afterwards.kind === 'page' && afterwards.html.includes('name="password"')).toBe(true);
   });
 
+  test("the end_session endpoint returns to the app's signed-out page at the root of its loopback address, any port", async () => {
+    const browser = httpBrowser(idp.issuer);
+    const { tokens } = await signIn(idp, config, { browser });
+    const returnTo = 'http://127.0.0.1:53113/';
+    const question = await browser.open(
+      oidc.buildEndSessionUrl(config, { client_id: idp.clientId, id_token_hint: tokens.id_token!, post_logout_redirect_uri: returnTo }),
+    );
+    if (question.kind !== 'page') throw new Error('expected the logout question');
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(question.html)?.[1] ?? '';
+    const answered = await browser.open(`${idp.issuer}oidc/logout/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    });
+    expect(answered.kind === 'left' && `${answered.url.origin}${answered.url.pathname}`).toBe(returnTo);
+  });
+
   test('an application set to HS256 receives an HS256 ID token signed with its secret', async () => {
     const hs256 = idp.testClients!.hs256;
     const hsConfig = await oidc.discovery(

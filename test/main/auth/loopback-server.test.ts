@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { MAX_BAD_ANSWERS, startLoopbackServer, type LoopbackServer } from '../../../main/auth/loopback-server';
+import { MAX_BAD_ANSWERS, startLoopbackServer, startSignedOutPage, type LoopbackServer } from '../../../main/auth/loopback-server';
 import { AppError } from '../../../shared/errors';
 import { portClosed } from '../../support/system-browser';
 
@@ -180,5 +180,23 @@ describe('refusals', () => {
     await new Promise((resolve) => probe.close(resolve));
     const server = await start({ port });
     expect(server.redirectUri).toBe(`http://127.0.0.1:${port}/callback`);
+  });
+});
+
+describe('the signed-out page the IdP logout returns to', () => {
+  test('says the user is signed out at the root of a loopback address, then closes its port', async () => {
+    const page = await startSignedOutPage();
+    expect(page.returnTo).toBe(`http://127.0.0.1:${page.port}/`);
+    expect((await get(`http://127.0.0.1:${page.port}/favicon.ico`)).status).toBe(404);
+    const shown = await get(page.returnTo);
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('You are signed out; you can close this tab.');
+    expect(await portClosed(page.port)).toBe(true);
+  });
+
+  test('closes its port when nobody comes back within the timeout', async () => {
+    const page = await startSignedOutPage({ timeoutMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await portClosed(page.port)).toBe(true);
   });
 });

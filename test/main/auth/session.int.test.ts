@@ -144,15 +144,17 @@ describe('one device', () => {
     expect(restarted.session.takeNotices()).toEqual([]);
   });
 
-  test('sign-out removes the keychain entry, revokes the refresh token, opens the IdP logout page and echoes the local-data choice', async () => {
+  test('sign-out removes the keychain entry, revokes the refresh token, opens the IdP logout page, returns to the app\'s signed-out page and echoes the local-data choice', async () => {
     const current = await app(dir);
     await current.session.restore();
-    let logoutPage = '';
+    let signedOutPage = '';
     current.platform.onOpen = async (url) => {
       const context = await browser.newContext();
       const page = await context.newPage();
+      // This browser has no IdP session to end, so the IdP sends it straight back to the app's page.
       await page.goto(url);
-      logoutPage = await page.locator('body').innerText();
+      await page.waitForURL((landed) => landed.href.startsWith(new URL(url).searchParams.get('post_logout_redirect_uri')!));
+      signedOutPage = await page.locator('body').innerText();
       await context.close();
     };
     const result = await current.session.signOut({ removeLocalData: true });
@@ -164,7 +166,11 @@ describe('one device', () => {
     const metadata = (await publicConfig()).serverMetadata();
     expect(result.logoutUrl?.startsWith(metadata.end_session_endpoint!)).toBe(true);
     expect(current.platform.opened).toEqual([result.logoutUrl]);
-    expect(logoutPage).toMatch(/log(ged)? ?out/i);
+    // The IdP returned the browser to the app's own page on its loopback address, which then closed.
+    const returnTo = new URL(result.logoutUrl!).searchParams.get('post_logout_redirect_uri')!;
+    expect(returnTo).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(signedOutPage).toContain('You are signed out; you can close this tab.');
+    expect(await portClosed(Number(new URL(returnTo).port))).toBe(true);
 
     const refused = await oidc.refreshTokenGrant(await publicConfig(), stored.refreshToken).catch((error: unknown) => error);
     expect(refused).toMatchObject({ error: 'invalid_grant' });
