@@ -7,6 +7,7 @@ import type { CloudProfile } from '../shared/cloud-profile';
 import { createApp, type App } from './app';
 import type { EventHub } from './ipc/event-hub';
 import type { Logger } from './log';
+import { onlineProbeFor, watchOnline } from './online-signal';
 import type { Platform } from './platform';
 
 export const APP_HOME = join(homedir(), '.auth0-cognito-desktop');
@@ -43,13 +44,30 @@ export function resolveProfileDir(options: Pick<StartServicesOptions, 'profile' 
 export async function startServices(options: StartServicesOptions): Promise<RunningServices> {
   const { profile } = options;
   const profileDir = resolveProfileDir(options);
+  // Polled, so that the sync and the credentials hear when the network comes back.
+  const online = watchOnline(options.isOnline ?? onlineProbeFor(profile));
   const platform: Platform = {
     openExternal: options.openExternal,
     profileDir,
-    isOnline: options.isOnline ?? (() => true),
+    isOnline: online.isOnline,
+    onOnlineChange: online.onOnlineChange,
     now: Date.now,
   };
-  const app = await createApp({ profile, platform, hub: options.hub, log: options.log });
+  let app: App;
+  try {
+    app = await createApp({ profile, platform, hub: options.hub, log: options.log });
+  } catch (error) {
+    online.stop();
+    throw error;
+  }
   options.log.info('services started', { issuer: profile.issuer, profileDir });
-  return { app, profile, profileDir, stop: () => app.stop() };
+  return {
+    app,
+    profile,
+    profileDir,
+    stop: async () => {
+      online.stop();
+      await app.stop();
+    },
+  };
 }
