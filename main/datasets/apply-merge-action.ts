@@ -19,7 +19,7 @@ export function applyMergeAction(
       deleteConflict(ctx, identityId, dataset, key);
       // A tombstone of a key this device never held leaves nothing to remember.
       if (local === undefined && remote.value === null) return;
-      writeRecord(ctx, identityId, dataset, {
+      writeRecord(ctx, identityId, dataset, local, {
         key,
         value: remote.value,
         dirty: false,
@@ -37,7 +37,7 @@ export function applyMergeAction(
       return;
     case 'write':
       deleteConflict(ctx, identityId, dataset, key);
-      writeRecord(ctx, identityId, dataset, {
+      writeRecord(ctx, identityId, dataset, local, {
         key,
         value: action.value,
         dirty: true,

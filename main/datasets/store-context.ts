@@ -45,6 +45,8 @@ export interface DatasetRow {
   header_dirty: 0 | 1;
   policy: ConflictPolicyName;
   write_seq: number;
+  live_records: number;
+  live_bytes: number;
   created_at: number;
   last_synced_at: number | null;
 }
@@ -97,13 +99,31 @@ export function conflictRow(ctx: StoreContext, identityId: string, dataset: stri
     | undefined;
 }
 
-/** The next local_version of the dataset: never reused while the dataset's row exists. */
-export function nextLocalVersion(ctx: StoreContext, identityId: string, dataset: string): number {
-  const row = ctx.sql('UPDATE datasets SET write_seq = write_seq + 1 WHERE identity_id = ? AND name = ? RETURNING write_seq').get(identityId, dataset) as
-    | { write_seq: number }
-    | undefined;
+/**
+ * The next local_version of the dataset (never reused while the dataset's row exists), moving its
+ * live counters by what the write does to them — in the same statement.
+ */
+function nextLocalVersion(ctx: StoreContext, identityId: string, dataset: string, liveRecords: number, liveBytes: number): number {
+  const row = ctx
+    .sql(
+      `UPDATE datasets SET write_seq = write_seq + 1, live_records = live_records + ?, live_bytes = live_bytes + ?
+       WHERE identity_id = ? AND name = ? RETURNING write_seq`,
+    )
+    .get(liveRecords, liveBytes, identityId, dataset) as { write_seq: number } | undefined;
   if (row === undefined) throw new Error('the dataset row disappeared inside its own transaction');
   return row.write_seq;
+}
+
+/** After rows were deleted in bulk: the counters from what is left (deletes leave few rows). */
+export function recountDataset(ctx: StoreContext, identityId: string, dataset: string): void {
+  ctx
+    .sql(
+      `UPDATE datasets SET
+         live_records = (SELECT count(*) FROM records r WHERE r.identity_id = datasets.identity_id AND r.dataset = datasets.name AND r.deleted = 0),
+         live_bytes = (SELECT coalesce(sum(r.bytes), 0) FROM records r WHERE r.identity_id = datasets.identity_id AND r.dataset = datasets.name AND r.deleted = 0)
+       WHERE identity_id = ? AND name = ?`,
+    )
+    .run(identityId, dataset);
 }
 
 export interface RecordWrite {
@@ -115,9 +135,16 @@ export interface RecordWrite {
   lastModifiedBy: string;
 }
 
-/** Writes one record row with a fresh local_version, so an older push snapshot can never clean it. */
-export function writeRecord(ctx: StoreContext, identityId: string, dataset: string, write: RecordWrite): void {
+/**
+ * Writes one record row with a fresh local_version, so an older push snapshot can never clean it.
+ * `previous` is the row as the caller read it in this transaction (undefined: none).
+ */
+export function writeRecord(ctx: StoreContext, identityId: string, dataset: string, previous: RecordRow | undefined, write: RecordWrite): void {
   const bytes = utf8Bytes(write.key) + (write.value === null ? 0 : utf8Bytes(write.value));
+  const wasLive = previous !== undefined && previous.deleted === 0;
+  const isLive = write.value !== null;
+  const liveRecords = Number(isLive) - Number(wasLive);
+  const liveBytes = (isLive ? bytes : 0) - (wasLive ? previous.bytes : 0);
   ctx
     .sql(
       `INSERT INTO records (identity_id, dataset, key, value, deleted, bytes, base_sync_count, local_version, dirty, modified_at, device_last_modified, last_modified_by)
@@ -134,7 +161,7 @@ export function writeRecord(ctx: StoreContext, identityId: string, dataset: stri
       write.value === null ? 1 : 0,
       bytes,
       write.baseSyncCount,
-      nextLocalVersion(ctx, identityId, dataset),
+      nextLocalVersion(ctx, identityId, dataset, liveRecords, liveBytes),
       write.dirty ? 1 : 0,
       ctx.now(),
       write.deviceLastModified,

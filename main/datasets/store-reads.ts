@@ -68,9 +68,7 @@ export interface UnsyncedChanges {
 }
 
 const SUMMARY_SELECT = `
-  SELECT d.name, d.policy, d.last_synced_at, d.header_dirty,
-    (SELECT count(*) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.deleted = 0) AS record_count,
-    (SELECT coalesce(sum(r.bytes), 0) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.deleted = 0) AS bytes,
+  SELECT d.name, d.policy, d.last_synced_at, d.header_dirty, d.live_records AS record_count, d.live_bytes AS bytes,
     (SELECT count(*) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.dirty = 1
        AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key)) AS pending,
     (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS conflicts
@@ -166,18 +164,20 @@ function decodeCursor(cursor: string): string {
 }
 
 export function getRecord(ctx: StoreContext, identityId: string, dataset: string, key: string): RecordView | undefined {
-  return ctx.db.transaction(() => {
-    liveDatasetRow(ctx, identityId, dataset);
-    const row = ctx
-      .sql(
-        `SELECT r.key, r.value, r.deleted, r.device_last_modified, r.dirty, (c.key IS NOT NULL) AS conflicted
-         FROM records r LEFT JOIN conflicts c ON c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key
-         WHERE r.identity_id = ? AND r.dataset = ? AND r.key = ?`,
-      )
-      .get(identityId, dataset, key) as (RecordRow & { conflicted: 0 | 1 }) | undefined;
-    if (row === undefined || row.deleted === 1 || row.value === null) return undefined;
-    return { key: row.key, value: row.value, modifiedAt: row.device_last_modified, pending: row.dirty === 1, conflicted: row.conflicted === 1 };
-  })();
+  // One statement, no transaction: the dataset check and the record are one snapshot anyway.
+  const row = ctx
+    .sql(
+      `SELECT d.deleted AS dataset_deleted, r.key, r.value, r.deleted, r.device_last_modified, r.dirty,
+         EXISTS (SELECT 1 FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name AND c.key = @key) AS conflicted
+       FROM datasets d LEFT JOIN records r ON r.identity_id = d.identity_id AND r.dataset = d.name AND r.key = @key
+       WHERE d.identity_id = @identityId AND d.name = @dataset`,
+    )
+    .get({ identityId, dataset, key }) as
+    | { dataset_deleted: 0 | 1; key: string | null; value: string | null; deleted: 0 | 1 | null; device_last_modified: number; dirty: 0 | 1; conflicted: 0 | 1 }
+    | undefined;
+  if (row === undefined || row.dataset_deleted === 1) liveDatasetRow(ctx, identityId, dataset);
+  if (row === undefined || row.key === null || row.deleted !== 0 || row.value === null) return undefined;
+  return { key: row.key, value: row.value, modifiedAt: row.device_last_modified, pending: row.dirty === 1, conflicted: row.conflicted === 1 };
 }
 
 export function listConflicts(ctx: StoreContext, identityId: string, dataset?: string): ConflictView[] {

@@ -12,6 +12,7 @@ import {
   recordRow,
   remoteSideOf,
   writeRecord,
+  type RecordRow,
   type StoreContext,
 } from './store-context';
 
@@ -46,7 +47,9 @@ export function deleteDataset(ctx: StoreContext, identityId: string, name: strin
       liveDatasetRow(ctx, identityId, name);
       ctx.sql('DELETE FROM records WHERE identity_id = ? AND dataset = ?').run(identityId, name);
       ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ?').run(identityId, name);
-      ctx.sql('UPDATE datasets SET deleted = 1, header_dirty = 1 WHERE identity_id = ? AND name = ?').run(identityId, name);
+      ctx
+        .sql('UPDATE datasets SET deleted = 1, header_dirty = 1, live_records = 0, live_bytes = 0 WHERE identity_id = ? AND name = ?')
+        .run(identityId, name);
     })
     .immediate();
   ctx.emit({ type: 'datasetsChanged', identityId });
@@ -68,18 +71,16 @@ export function putRecords(ctx: StoreContext, identityId: string, dataset: strin
   }
   const changed = ctx.db
     .transaction(() => {
-      liveDatasetRow(ctx, identityId, dataset);
-      // Counted only once a new key needs it: overwrites cost no count on a large dataset.
-      let live: number | undefined;
+      let live = liveDatasetRow(ctx, identityId, dataset).live_records;
       let count = 0;
       for (const { key, value } of records) {
         const existing = recordRow(ctx, identityId, dataset, key);
         if (existing !== undefined && existing.deleted === 0 && existing.value === value) continue;
         if (existing === undefined || existing.deleted === 1) {
-          live = (live ?? liveRecordCount(ctx, identityId, dataset)) + 1;
+          live += 1;
           checkRecordCount(live, ctx.limits);
         }
-        writeLocal(ctx, identityId, dataset, key, value, existing?.base_sync_count ?? 0);
+        writeLocal(ctx, identityId, dataset, existing, key, value);
         count += 1;
       }
       return count;
@@ -97,7 +98,7 @@ export function removeRecord(ctx: StoreContext, identityId: string, dataset: str
       liveDatasetRow(ctx, identityId, dataset);
       const existing = recordRow(ctx, identityId, dataset, key);
       if (existing === undefined || existing.deleted === 1) return false;
-      writeLocal(ctx, identityId, dataset, key, null, existing.base_sync_count);
+      writeLocal(ctx, identityId, dataset, existing, key, null);
       return true;
     })
     .immediate();
@@ -105,17 +106,15 @@ export function removeRecord(ctx: StoreContext, identityId: string, dataset: str
   return changed;
 }
 
-function writeLocal(ctx: StoreContext, identityId: string, dataset: string, key: string, value: string | null, baseSyncCount: number): void {
-  const now = ctx.now();
-  writeRecord(ctx, identityId, dataset, { key, value, dirty: true, baseSyncCount, deviceLastModified: now, lastModifiedBy: ctx.deviceId });
-}
-
-// Counts at most one past the limit, so the check costs the same on any dataset size.
-function liveRecordCount(ctx: StoreContext, identityId: string, dataset: string): number {
-  const { live } = ctx
-    .sql('SELECT count(*) AS live FROM (SELECT 1 FROM records WHERE identity_id = ? AND dataset = ? AND deleted = 0 LIMIT ?)')
-    .get(identityId, dataset, ctx.limits.recordsPerDataset + 1) as { live: number };
-  return live;
+function writeLocal(ctx: StoreContext, identityId: string, dataset: string, existing: RecordRow | undefined, key: string, value: string | null): void {
+  writeRecord(ctx, identityId, dataset, existing, {
+    key,
+    value,
+    dirty: true,
+    baseSyncCount: existing?.base_sync_count ?? 0,
+    deviceLastModified: ctx.now(),
+    lastModifiedBy: ctx.deviceId,
+  });
 }
 
 /** Settles one conflict: keep mine (pushed over theirs), keep theirs, or a new value (pushed). */

@@ -4,7 +4,7 @@
 // the remote does not hold.
 import { applyMergeAction } from './apply-merge-action';
 import { mergeRecord, type ConflictPolicyName, type RemoteRecord } from './merge-record';
-import { datasetRow, localSideOf, recordRow, type DatasetRow, type StoreContext } from './store-context';
+import { datasetRow, localSideOf, recordRow, recountDataset, type DatasetRow, type StoreContext } from './store-context';
 
 export interface DatasetSyncState {
   name: string;
@@ -103,11 +103,9 @@ function stateOf(ctx: StoreContext, identityId: string, row: DatasetRow): Datase
       `SELECT
          (SELECT count(*) FROM records r WHERE r.identity_id = @identityId AND r.dataset = @dataset AND r.dirty = 1
             AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key)) AS pending,
-         (SELECT count(*) FROM conflicts WHERE identity_id = @identityId AND dataset = @dataset) AS conflicts,
-         (SELECT count(*) FROM records WHERE identity_id = @identityId AND dataset = @dataset AND deleted = 0) AS record_count,
-         (SELECT coalesce(sum(bytes), 0) FROM records WHERE identity_id = @identityId AND dataset = @dataset AND deleted = 0) AS bytes`,
+         (SELECT count(*) FROM conflicts WHERE identity_id = @identityId AND dataset = @dataset) AS conflicts`,
     )
-    .get({ identityId, dataset: row.name }) as { pending: number; conflicts: number; record_count: number; bytes: number };
+    .get({ identityId, dataset: row.name }) as { pending: number; conflicts: number };
   return {
     name: row.name,
     lastSyncCount: row.last_sync_count,
@@ -118,8 +116,8 @@ function stateOf(ctx: StoreContext, identityId: string, row: DatasetRow): Datase
     policy: row.policy,
     pendingRecords: counts.pending,
     conflicts: counts.conflicts,
-    recordCount: counts.record_count,
-    bytes: counts.bytes,
+    recordCount: row.live_records,
+    bytes: row.live_bytes,
     lastSyncedAt: row.last_synced_at,
   };
 }
@@ -333,6 +331,7 @@ function decideHeader(ctx: StoreContext, identityId: string, row: DatasetRow, he
   ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ?').run(identityId, name);
   if (!hasLocalChanges || row.policy === 'remote') {
     ctx.sql('DELETE FROM records WHERE identity_id = ? AND dataset = ?').run(identityId, name);
+    recountDataset(ctx, identityId, name);
     result.remoteReset = { kind, keptDirty: 0, discardedDirty: dirty.n };
     setDataset({ generation: header.generation, deleted: header.deleted ? 1 : 0, header_dirty: 0 });
     return !header.deleted;
@@ -341,6 +340,7 @@ function decideHeader(ctx: StoreContext, identityId: string, row: DatasetRow, he
   // records of the generation the next push writes; the old generation's records go.
   ctx.sql('DELETE FROM records WHERE identity_id = ? AND dataset = ? AND (dirty = 0 OR deleted = 1)').run(identityId, name);
   ctx.sql('UPDATE records SET base_sync_count = 0 WHERE identity_id = ? AND dataset = ?').run(identityId, name);
+  recountDataset(ctx, identityId, name);
   const kept = ctx.sql('SELECT count(*) AS n FROM records WHERE identity_id = ? AND dataset = ?').get(identityId, name) as { n: number };
   result.remoteReset = { kind, keptDirty: kept.n, discardedDirty: dirty.n - kept.n };
   if (header.deleted) {

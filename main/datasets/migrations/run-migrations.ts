@@ -6,6 +6,7 @@ import type { Logger } from '../../log';
 import { updateToSchemaVersion1 } from './01-datasets-records-conflicts';
 import { updateToSchemaVersion2 } from './02-profile-settings';
 import { updateToSchemaVersion3 } from './03-dirty-records-index';
+import { updateToSchemaVersion4 } from './04-dataset-counters';
 
 export interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   { version: 1, migrate: updateToSchemaVersion1 },
   { version: 2, migrate: updateToSchemaVersion2 },
   { version: 3, migrate: updateToSchemaVersion3 },
+  { version: 4, migrate: updateToSchemaVersion4 },
 ];
 
 export function schemaVersionOf(db: Database): number {
