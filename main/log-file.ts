@@ -1,10 +1,10 @@
 // The log file in the profile dir: what support asks for when something went wrong on a user's
 // machine. electron-log's Node transport writes each line as it comes and rotates the file at 1 MiB
 // (the previous one is kept as main.old.log). Lines arrive already redacted (log.ts).
-import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import log from 'electron-log/node';
 import { createLogger, type Logger } from './log';
+import { openPrivateFolder } from './private-folder';
 
 export const LOG_FILE_NAME = 'main.log';
 const MAX_BYTES = 1024 * 1024;
@@ -13,9 +13,8 @@ const MAX_BYTES = 1024 * 1024;
 export function openLogFile(profileDir: string): { file: string; write(line: string): void } {
   const dir = join(profileDir, 'logs');
   const file = join(dir, LOG_FILE_NAME);
-  // Only the user may read what the app logged about them.
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  // Only the user may read what the app logged about them, in logs an older version left readable too.
+  openPrivateFolder(dir);
   const logger = log.create({ logId: `file:${file}` });
   logger.transports.console.level = false;
   logger.transports.file.level = 'silly';

@@ -2,10 +2,11 @@
 // so that a write has reached the disk when it returns. A file SQLite cannot read is moved aside,
 // never wiped: the person (or support) can still recover it.
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { silentLogger, type Logger } from '../log';
+import { openPrivateFolder } from '../private-folder';
 import { checkNotTooNew, runMigrations, SCHEMA_MIGRATIONS, type Migration } from './migrations/run-migrations';
 
 export const DATASETS_FILE = 'datasets.sqlite';
@@ -25,7 +26,7 @@ export function datasetsFileOf(profileDir: string): string {
 export function openDatasetDatabase(options: OpenDatabaseOptions): Database.Database {
   const log = options.log ?? silentLogger;
   const now = options.now ?? Date.now;
-  mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
+  openPrivateFolder(options.profileDir);
   const file = datasetsFileOf(options.profileDir);
   // Created empty with mode 0600 before SQLite opens it; SQLite gives -wal and -shm the same mode.
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
