@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createEventHub } from '../../../main/ipc/event-hub';
-import { createRouter } from '../../../main/ipc/router';
+import { createRouter, type Handlers } from '../../../main/ipc/router';
 import { startWebHost, type RunningWebHost } from '../../../main/web-host/start-web-host';
 import type { SessionView } from '../../../shared/ipc-contract';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
       'session.signIn': async () => signedOut,
       'session.cancelSignIn': async () => signedOut,
       'session.signOut': async () => signedOut,
-    },
+    } as Partial<Handlers> as Handlers,
     () => ({ code: 'INTERNAL', message: 'x' }),
   );
   host = await startWebHost({ router, hub, staticDir: dir });
@@ -125,5 +125,17 @@ describe('browser host', () => {
     expect(await statusFor(`rebind.example:${port}`)).toBe(421);
     expect(await statusFor(`localhost.evil.example:${port}`)).toBe(421);
     expect(await statusFor(`127.0.0.1:${port}`)).toBe(200);
+  });
+
+  it('refuses a WebSocket upgrade that names another host, even with the token and the right Origin', async () => {
+    const rebound = new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/ipc?token=${token()}`, {
+        origin: host.origin,
+        headers: { host: `rebind.example:${new URL(host.origin).port}` },
+      });
+      ws.once('open', () => reject(new Error('opened')));
+      ws.once('error', (error) => (/403/.test(error.message) ? resolve() : reject(error)));
+    });
+    await rebound;
   });
 });
