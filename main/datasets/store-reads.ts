@@ -69,8 +69,9 @@ export interface UnsyncedChanges {
 
 const SUMMARY_SELECT = `
   SELECT d.name, d.policy, d.last_synced_at, d.header_dirty, d.live_records AS record_count, d.live_bytes AS bytes,
-    (SELECT count(*) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.dirty = 1
-       AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key)) AS pending,
+    -- every conflict's key is dirty, so the difference is the dirty records not parked
+    (SELECT count(*) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.dirty = 1)
+      - (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS pending,
     (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS conflicts
   FROM datasets d WHERE d.identity_id = ? AND d.deleted = 0`;
 

@@ -101,8 +101,9 @@ function stateOf(ctx: StoreContext, identityId: string, row: DatasetRow): Datase
   const counts = ctx
     .sql(
       `SELECT
-         (SELECT count(*) FROM records r WHERE r.identity_id = @identityId AND r.dataset = @dataset AND r.dirty = 1
-            AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key)) AS pending,
+         -- every conflict's key is dirty, so the difference is the dirty records not parked
+         (SELECT count(*) FROM records WHERE identity_id = @identityId AND dataset = @dataset AND dirty = 1)
+           - (SELECT count(*) FROM conflicts WHERE identity_id = @identityId AND dataset = @dataset) AS pending,
          (SELECT count(*) FROM conflicts WHERE identity_id = @identityId AND dataset = @dataset) AS conflicts`,
     )
     .get({ identityId, dataset: row.name }) as { pending: number; conflicts: number };
@@ -132,7 +133,8 @@ export function pendingChanges(ctx: StoreContext, identityId: string, dataset: s
     if (row === undefined) return undefined;
     const rows = ctx
       .sql(
-        `SELECT r.key, r.value, r.deleted, r.local_version, r.device_last_modified, r.bytes FROM records r
+        // The partial index of dirty records: O(changes), where the primary key would walk every record.
+        `SELECT r.key, r.value, r.deleted, r.local_version, r.device_last_modified, r.bytes FROM records r INDEXED BY records_dirty
          WHERE r.identity_id = ? AND r.dataset = ? AND r.dirty = 1 AND r.key > ?
            AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key)
          ORDER BY r.key LIMIT ?`,

@@ -1,4 +1,4 @@
-// The per-dataset counters (live records, bytes) that the list, the records limit and the header
+// The per-dataset counters (live records, bytes, pending changes) that the list, the records limit and the header
 // counters read are kept by every write; after any mix of user writes, pulls, commits, conflicts,
 // resets and deletes they equal what a full count of the records says.
 import fc from 'fast-check';
@@ -86,6 +86,10 @@ test('live record and byte counters always equal a full count', () => {
         const bytes = records.reduce((sum, r) => sum + Buffer.byteLength(r.key) + Buffer.byteLength(r.value), 0);
         expect(store.getDataset(ID, 'd')).toMatchObject({ recordCount: records.length, bytes });
         expect(store.syncState(ID, 'd')).toMatchObject({ recordCount: records.length, bytes });
+        // The pending count (dirty minus conflicts) equals what a push would really take.
+        const pushable = store.pendingChanges(ID, 'd', { maxRecords: 1000, maxBytes: 1e9 })?.records.length;
+        expect(store.getDataset(ID, 'd').pendingChanges).toBe(pushable);
+        expect(store.syncState(ID, 'd')?.pendingRecords).toBe(pushable);
       } finally {
         store.close();
       }
