@@ -37,7 +37,7 @@ function pack(configFile: string, electronDist: string, output: string): string 
     process.execPath,
     [
       join(root, 'node_modules/electron-builder/cli.js'),
-      '--linux', 'dir',
+      '--linux', 'dir', '--x64',
       '--config', configFile,
       '--publish', 'never',
       `-c.electronDist=${electronDist}`,
@@ -66,9 +66,10 @@ function mainBundleImports(): string[] {
   const names = new Set<string>();
   for (const file of filesUnder(join(root, 'out/main')).filter((path) => path.endsWith('.js'))) {
     const code = readFileSync(join(root, 'out/main', file), 'utf8');
-    for (const [, specifier] of code.matchAll(/(?:from|import\(|require\()\s*["']([^"'.][^"']*)["']/g)) {
-      const name = specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!;
-      if (!name.startsWith('node:') && name !== 'electron') names.add(name);
+    // `from "pkg/sub"`, `import("pkg")`, `require("pkg")`: the package part of a bare specifier.
+    const specifiers = /\b(?:from|import|require)\s*\(?\s*(["'])((?:@[\w.-]+\/)?[\w.-]+)(?:\/[\w./-]*)?\1/g;
+    for (const [, , name] of code.matchAll(specifiers)) {
+      if (name !== 'electron' && !name!.startsWith('.')) names.add(name!);
     }
   }
   return [...names];
