@@ -22,17 +22,18 @@ export type CloudUser = Awaited<ReturnType<typeof signInCloudUser>>;
 export async function openSyncDevice(
   user: CloudUser,
   root: string,
-  options: { profileDir?: string; maxAttempts?: number; engine?: Partial<SyncEngineOptions> } = {},
+  options: { profileDir?: string; maxAttempts?: number; now?: () => number; engine?: Partial<SyncEngineOptions> } = {},
 ): Promise<SyncDevice> {
   const profileDir = options.profileDir ?? (await mkdtemp(join(root, 'device-')));
   const device = await user.device({ profileDir, maxAttempts: options.maxAttempts });
   const deviceId = profileIdOf(profileDir);
-  const store = openDatasetStore({ profileDir, deviceId });
+  const store = openDatasetStore({ profileDir, deviceId, now: options.now });
   const engine = createSyncEngine({
     store,
     table: device.table,
     deviceId,
     isOnline: () => device.platform.isOnline() && !store.workOffline(),
+    now: options.now,
     backoff: { baseMs: 5, maxMs: 100 },
     ...options.engine,
   });
