@@ -8,6 +8,9 @@ import { createCognitoCredentials } from './aws/cognito-credentials';
 import { openDatasetStore, type DatasetStore } from './datasets/dataset-store';
 import { createSyncService, type SyncService } from './datasets/sync-service';
 import type { EventHub } from './ipc/event-hub';
+import { datasetHandlers } from './ipc/handlers/datasets';
+import { sessionHandlers } from './ipc/handlers/session';
+import { syncHandlers, syncStatusView } from './ipc/handlers/sync';
 import { createRouter, type Handlers, type Router } from './ipc/router';
 import { silentLogger, type Logger } from './log';
 import { profileIdOf, type Platform } from './platform';
@@ -62,14 +65,23 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   publishNotices();
 
+  // The renderer hears of changes to the signed-in user's data, whichever device made them.
+  const signedInIdentity = () => (session.view().state === 'signedIn' ? sync.identityId().catch(() => undefined) : Promise.resolve(undefined));
+  const stopStoreEvents = store.subscribe((event) => {
+    if (event.type === 'workOfflineChanged') return;
+    void signedInIdentity().then((identityId) => {
+      if (identityId !== event.identityId) return;
+      if (event.type === 'datasetsChanged') hub.emit('datasets.changed', {});
+      else if (event.type === 'recordsChanged') hub.emit('records.changed', { dataset: event.dataset, origin: event.origin });
+      else hub.emit('conflicts.changed', { dataset: event.dataset });
+    });
+  });
+  const stopStatusEvents = sync.onStatus((identityId, status) => hub.emit('sync.status', syncStatusView(store, identityId, status)));
+
   const handlers: Handlers = {
-    'session.get': async () => session.view(),
-    'session.signIn': () => session.signIn(),
-    'session.cancelSignIn': async () => session.cancelSignIn(),
-    'session.signOut': async ({ removeLocalData }) => {
-      await sync.signOut({ removeLocalData });
-      return session.view();
-    },
+    ...sessionHandlers(session, profile, (options) => sync.signOut(options)),
+    ...datasetHandlers({ store, deviceId, identityId: () => sync.identityId() }),
+    ...syncHandlers(store, sync),
   };
 
   const router = createRouter(handlers, (error) => {
@@ -92,6 +104,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     stop: async () => {
       unsubscribe();
+      stopStoreEvents();
+      stopStatusEvents();
       await sync.stop();
       store.close();
       credentials.close();

@@ -3,7 +3,7 @@
 // (npm start, start:web, tests) do that and hand its profile in.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CloudProfile } from '../shared/cloud-profile';
+import { isLocalCloud, type CloudProfile } from '../shared/cloud-profile';
 import { createApp, type App } from './app';
 import type { EventHub } from './ipc/event-hub';
 import type { Logger } from './log';
@@ -32,8 +32,7 @@ export interface RunningServices {
 
 /** One folder per cloud: the issuer's host, or `local` for the local cloud (a loopback issuer). */
 function profileName(profile: CloudProfile): string {
-  const host = new URL(profile.issuer).hostname;
-  return host === '127.0.0.1' || host === 'localhost' ? 'local' : host.replace(/[^A-Za-z0-9.-]/g, '_');
+  return isLocalCloud(profile) ? 'local' : new URL(profile.issuer).hostname.replace(/[^A-Za-z0-9.-]/g, '_');
 }
 
 /** This device's folder: the one given, or one per cloud under APP_HOME/profiles. */

@@ -34,3 +34,9 @@ export function cognitoEndpointOf(profile: Pick<CloudProfile, 'cognitoEndpoint' 
 export function dynamodbEndpointOf(profile: Pick<CloudProfile, 'dynamodbEndpoint' | 'region'>): string {
   return profile.dynamodbEndpoint ?? `https://dynamodb.${profile.region}.amazonaws.com`;
 }
+
+/** The local cloud (development and tests) signs in on a loopback issuer; real tenants never do. */
+export function isLocalCloud(profile: Pick<CloudProfile, 'issuer'>): boolean {
+  const host = new URL(profile.issuer).hostname;
+  return host === '127.0.0.1' || host === 'localhost';
+}

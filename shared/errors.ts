@@ -13,8 +13,11 @@ export const ERROR_CODES = [
   'IPC_BAD_INPUT',
   'IPC_UNTRUSTED_SENDER',
   'HOST_DISCONNECTED',
+  'HOST_LINK_INCOMPLETE',
   'CLOUD_PROFILE_INVALID',
   'CLOUD_PROFILE_MISSING',
+  'IMPORT_NOT_FOUND',
+  'IMPORT_INVALID',
   // sign-in and session (main/auth)
   'NOT_SIGNED_IN',
   'SIGN_IN_IN_PROGRESS',
@@ -103,4 +106,19 @@ export function toAppErrorView(error: unknown): AppErrorView {
     code: 'INTERNAL',
     message: 'Something went wrong inside the app. Try again; if it keeps happening, restart the app.',
   };
+}
+
+export type Severity = 'info' | 'warning' | 'error';
+
+const SEVERITIES: Partial<Record<ErrorCode, Severity>> = {
+  SIGN_IN_CANCELLED: 'info',
+  KEYCHAIN_UNAVAILABLE: 'warning',
+  OFFLINE: 'warning',
+  HOST_DISCONNECTED: 'warning',
+  HOST_LINK_INCOMPLETE: 'warning',
+};
+
+/** How calmly the UI shows a code: a cancel the user chose is information, not an error. */
+export function severityOf(code: ErrorCode): Severity {
+  return SEVERITIES[code] ?? 'error';
 }

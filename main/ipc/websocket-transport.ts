@@ -10,7 +10,8 @@ import type { Router } from './router';
 export const IPC_PATH = '/ipc';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-const requestSchema = z.object({ id: z.number().int().nonnegative(), command: z.string(), input: z.unknown() });
+// A request without an input is a command that takes none (the router reads it as {}).
+const requestSchema = z.object({ id: z.number().int().nonnegative(), command: z.string(), input: z.unknown().optional() });
 
 function sameSecret(given: string | null, expected: string): boolean {
   if (given === null) return false;

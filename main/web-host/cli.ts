@@ -2,6 +2,7 @@
 // the browser host. A development entry point: without --cloud it starts the local cloud. Checks its
 // arguments and the profile before anything is built or started; builds the renderer; prints ONE JSON
 // line {"url": ...} when ready; stops cleanly on SIGINT/SIGTERM.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +24,15 @@ Runs the app's services behind a page on 127.0.0.1 and prints one JSON line {"ur
   --cloud FILE        a cloud profile (JSON, as npm run localcloud prints); default: the local cloud
   --profile-dir DIR   this device's folder; two folders behave as two devices of one user
   --help              this text`;
+
+/** True when `output` is missing or older than any file under `sources`. */
+function isStale(output: string, sources: string[]): boolean {
+  if (!existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  return sources.some((dir) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true }).some((entry) => entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > built),
+  );
+}
 
 function fail(message: string): never {
   process.stderr.write(`start:web: ${message}\n`);
@@ -46,7 +56,11 @@ async function main(): Promise<void> {
   // Read first, so a bad profile is reported before anything is built or started.
   const given = values.cloud === undefined ? undefined : readCloudProfileFile(resolve(values.cloud));
   const staticDir = join(root, 'out', 'renderer');
-  await build({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  // Built when its sources changed since the last build, so that two hosts started side by side
+  // (two devices) never rebuild the folder the other one serves.
+  if (isStale(join(staticDir, 'index.html'), [join(root, 'renderer'), join(root, 'shared')])) {
+    await build({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  }
 
   let profile: CloudProfile;
   let stopCloud = async () => {};

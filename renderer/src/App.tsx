@@ -1,47 +1,141 @@
-import { useEffect, useState } from 'react';
-import type { Api, AppErrorView, SessionView } from '../../shared/ipc-contract';
-import { SessionPanel } from './SessionPanel';
+import { useCallback, useEffect, useState } from 'react';
+import type { Api, AppErrorView, CloudView, SessionView, SyncStatus } from '../../shared/ipc-contract';
+import { Notice, type NoticeView } from './common/Notice';
+import { useCommand, useEvent } from './common/use-command';
+import { DatasetList } from './datasets/DatasetList';
+import { DatasetView } from './records/DatasetView';
+import { SignedOut } from './session/SignedOut';
+import { SigningIn } from './session/SigningIn';
+import { SignOutDialog } from './session/SignOutDialog';
+import { StatusBar } from './status/StatusBar';
+
+const SIGNED_OUT_NOTICE: NoticeView = {
+  code: 'SIGNED_OUT',
+  message:
+    'You are signed out. Your browser may show a tab from the sign-in page that ended its session there too; you can close it. Next time, "Sign in with another account" lets you choose who signs in.',
+};
 
 export function App({ api }: { api: Api }) {
   const [session, setSession] = useState<SessionView | undefined>();
-  const [alert, setAlert] = useState<AppErrorView | undefined>();
+  const [cloud, setCloud] = useState<CloudView | undefined>();
+  const [notice, setNotice] = useState<NoticeView | undefined>();
   const [signInUrl, setSignInUrl] = useState<string | undefined>();
+  const [connected, setConnected] = useState(true);
+  const [status, setStatus] = useState<SyncStatus | undefined>();
+  const [openDataset, setOpenDataset] = useState<string | undefined>();
+  const [confirmingSignOut, setConfirmingSignOut] = useState(false);
+  // Bumped on events, so that the screens read their data again.
+  const [datasetsVersion, setDatasetsVersion] = useState(0);
+  const [recordsVersion, setRecordsVersion] = useState(0);
+
+  const showError = useCallback((error: AppErrorView) => setNotice(error), []);
+  const run = useCommand(api, showError);
+  const signedIn = session?.state === 'signedIn';
+
+  const applySession = useCallback((view: SessionView) => {
+    setSession(view);
+    if (view.state !== 'signingIn') setSignInUrl(undefined);
+    if (view.state !== 'signedIn') {
+      setOpenDataset(undefined);
+      setStatus(undefined);
+    }
+    if (view.state === 'signedOut' && view.reason) setNotice(view.reason);
+  }, []);
+
+  useEvent(api, 'session.changed', applySession);
+  useEvent(api, 'notice', setNotice);
+  // The browser host has no system browser of its own: the page opens the sign-in in a tab.
+  useEvent(api, 'openExternal', ({ url }) => {
+    setSignInUrl(url);
+    window.open(url, '_blank', 'noopener');
+  });
+  useEvent(api, 'datasets.changed', () => setDatasetsVersion((v) => v + 1));
+  useEvent(api, 'records.changed', () => setRecordsVersion((v) => v + 1));
+  useEvent(api, 'conflicts.changed', () => setRecordsVersion((v) => v + 1));
+  useEvent(api, 'sync.status', setStatus);
 
   useEffect(() => {
-    const unsubscribers = [
-      api.on('session.changed', (view) => {
-        setSession(view);
-        if (view.state !== 'signingIn') setSignInUrl(undefined);
-      }),
-      api.on('notice', setAlert),
-      // The browser host has no system browser of its own: the page opens the sign-in in a tab.
-      api.on('openExternal', ({ url }) => {
-        setSignInUrl(url);
-        window.open(url, '_blank', 'noopener');
-      }),
-    ];
-    void api.call('session.get', {}).then((result) => (result.ok ? setSession(result.value) : setAlert(result.error)));
-    return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
-  }, [api]);
+    void run('session.get', {}).then((view) => view && applySession(view));
+    void run('app.cloud', {}).then((view) => view && setCloud(view));
+    return api.onConnectionChange?.((up) => {
+      setConnected(up);
+      if (up) void run('session.get', {}).then((view) => view && applySession(view));
+    });
+  }, [api, run, applySession]);
+
+  useEffect(() => {
+    if (signedIn) void run('sync.status', {}).then((next) => next && setStatus(next));
+  }, [signedIn, run]);
+
+  // A host that went away cannot finish a sign-in: roll back to signed out until it is back.
+  const shown: SessionView | undefined = !connected && session?.state === 'signingIn' ? { state: 'signedOut' } : session;
+
+  const signIn = (anotherAccount: boolean) => {
+    setNotice(undefined);
+    setSession({ state: 'signingIn' });
+    void run('session.signIn', { anotherAccount }).then((view) => applySession(view ?? { state: 'signedOut' }));
+  };
+  const signOut = (removeLocalData: boolean) => {
+    setConfirmingSignOut(false);
+    void run('session.signOut', { removeLocalData }).then((view) => {
+      if (!view) return;
+      applySession(view);
+      if (view.state === 'signedOut') setNotice(SIGNED_OUT_NOTICE);
+    });
+  };
+  const loadUnsynced = useCallback(() => run('session.unsyncedChanges', {}), [run]);
 
   return (
-    <main className="app">
+    <div className={signedIn ? 'app signed-in' : 'app'}>
       <header className="app-header">
         <h1>Auth0 Cognito Desktop</h1>
+        {shown?.state === 'signedIn' && (
+          <div className="who">
+            {shown.profile.picture && <img src={shown.profile.picture} alt="" width={28} height={28} />}
+            <span className="email">{shown.profile.email ?? shown.profile.sub}</span>
+            <button type="button" onClick={() => setConfirmingSignOut(true)}>
+              Sign out
+            </button>
+          </div>
+        )}
       </header>
-      {alert && (
-        <div role="alert" className="alert">
-          <span>{alert.message}</span>
-          <button type="button" aria-label="Dismiss" onClick={() => setAlert(undefined)}>
-            ×
-          </button>
-        </div>
+      <main className="content">
+        {!connected && (
+          <div className="notice warning" aria-live="polite">
+            <span className="notice-text">
+              The app's host stopped or cannot be reached, so nothing can be signed in or saved right now. Start it again (npm start) and open
+              the new link it prints; this page retries by itself.
+            </span>
+          </div>
+        )}
+        {notice && <Notice notice={notice} onDismiss={() => setNotice(undefined)} />}
+        {shown === undefined ? (
+          <p aria-busy="true">Loading…</p>
+        ) : shown.state === 'signedOut' ? (
+          <SignedOut cloud={cloud} reason={shown.reason} disabled={!connected} onSignIn={signIn} />
+        ) : shown.state === 'signingIn' ? (
+          <SigningIn signInUrl={signInUrl} onCancel={() => void run('session.cancelSignIn', {}).then((view) => view && applySession(view))} />
+        ) : openDataset === undefined ? (
+          <DatasetList run={run} onOpen={setOpenDataset} version={datasetsVersion + recordsVersion} />
+        ) : (
+          <DatasetView run={run} name={openDataset} version={recordsVersion + datasetsVersion} onBack={() => setOpenDataset(undefined)} />
+        )}
+      </main>
+      {shown?.state === 'signedIn' && (
+        <StatusBar
+          status={status}
+          onSyncNow={() => void run('sync.now', {}).then((next) => next && setStatus(next))}
+          onWorkOffline={(workOffline) => void run('sync.setWorkOffline', { workOffline }).then((next) => next && setStatus(next))}
+        />
       )}
-      {session === undefined ? (
-        <p aria-busy="true">Loading…</p>
-      ) : (
-        <SessionPanel api={api} session={session} signInUrl={signInUrl} onSession={setSession} onError={setAlert} />
+      {confirmingSignOut && shown?.state === 'signedIn' && (
+        <SignOutDialog
+          email={shown.profile.email ?? shown.profile.sub}
+          loadUnsynced={loadUnsynced}
+          onSignOut={signOut}
+          onCancel={() => setConfirmingSignOut(false)}
+        />
       )}
-    </main>
+    </div>
   );
 }

@@ -22,9 +22,22 @@ export function createWebSocketApi(): Api {
   const pending = new Map<number, (result: CommandResult<CommandName>) => void>();
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let nextId = 1;
+  const connectionListeners = new Set<(connected: boolean) => void>();
+  let connected = true;
+  const setConnected = (up: boolean) => {
+    if (up === connected) return;
+    connected = up;
+    for (const listener of connectionListeners) listener(up);
+  };
   const disconnected = (): CommandResult<CommandName> => ({
     ok: false,
-    error: { code: 'HOST_DISCONNECTED', message: 'The app host is not reachable. Start it again with npm start and open the new link.' },
+    error: token
+      ? { code: 'HOST_DISCONNECTED', message: 'The app host is not reachable. Start it again with npm start and open the new link it prints.' }
+      : {
+          code: 'HOST_LINK_INCOMPLETE',
+          message:
+            'This link is incomplete: it lacks the #token=… part that lets this page talk to the app. Open the whole URL that npm start (or npm run start:web) printed in its terminal.',
+        },
   });
   const url = `${location.origin.replace(/^http/, 'ws')}/ipc?token=${encodeURIComponent(token ?? '')}`;
   let socket: WebSocket;
@@ -38,7 +51,10 @@ export function createWebSocketApi(): Api {
       socket.addEventListener('open', () => resolve(true));
       socket.addEventListener('close', () => resolve(false));
     });
-    socket.addEventListener('open', () => (retryMs = RETRY_FIRST_MS));
+    socket.addEventListener('open', () => {
+      retryMs = RETRY_FIRST_MS;
+      setConnected(true);
+    });
     socket.addEventListener('message', (message) => {
       const data = JSON.parse(String(message.data)) as { id?: number; result?: CommandResult<CommandName>; event?: EventName; payload?: unknown };
       if (data.id !== undefined && data.result) {
@@ -49,6 +65,9 @@ export function createWebSocketApi(): Api {
       }
     });
     socket.addEventListener('close', () => {
+      // Without a token the host refuses every dial: the page says why once, without retrying.
+      if (!token) return;
+      setConnected(false);
       for (const resolve of pending.values()) resolve(disconnected());
       pending.clear();
       setTimeout(connect, retryMs);
@@ -70,6 +89,10 @@ export function createWebSocketApi(): Api {
       listeners.set(event, set);
       set.add(listener as (payload: unknown) => void);
       return () => void set.delete(listener as (payload: unknown) => void);
+    },
+    onConnectionChange(listener) {
+      connectionListeners.add(listener);
+      return () => void connectionListeners.delete(listener);
     },
   };
 }

@@ -39,7 +39,7 @@ async function openApp(): Promise<Page> {
 /** The user's side of sign-in: the app opens the IdP in a new tab, the user logs in there. */
 async function logInInPopup(page: Page, password: string) {
   const popup = page.context().waitForEvent('page');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const idp = await popup;
   await idp.getByLabel('Username').fill(cloud.users[0]!.username);
   await idp.getByLabel('Password').fill(password);
@@ -61,7 +61,7 @@ describe.skipIf(electronBinary() !== undefined)('npm start where no Electron bin
       expect(started.preamble).toEqual([expect.stringContaining('No Electron binary')]);
       const page = await browser.newPage();
       await page.goto(started.url);
-      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       await page.close();
     } finally {
       await started.stop();
@@ -76,7 +76,7 @@ describe('signing in through the browser host', () => {
     await expect(idp.getByRole('alert').textContent()).resolves.toContain('Wrong username or password.');
     await idp.close();
     await page.getByRole('button', { name: 'Cancel sign-in' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await page.close();
     await host!.stop();
   });
@@ -95,7 +95,7 @@ describe('signing in through the browser host', () => {
 
     page = await openApp();
     await page.getByText(cloud.users[0]!.username).waitFor();
-    await expect(page.getByRole('button', { name: 'Sign in' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Sign in', exact: true }).count()).resolves.toBe(0);
 
     const secrets = [cloud.users[0]!.password, 'eyJ', 'ASIA'];
     for (const file of filesUnder(profileDir)) {
@@ -106,12 +106,12 @@ describe('signing in through the browser host', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('dialog', { name: 'Sign out' }).getByRole('button', { name: 'Sign out and keep data' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await page.close();
     await host!.stop();
 
     page = await openApp();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await page.close();
 
     // The log file the host kept through sign-in, refresh and sign-out names no secret.

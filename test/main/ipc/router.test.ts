@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createRouter, type Handlers } from '../../../main/ipc/router';
-import type { SessionView } from '../../../shared/ipc-contract';
+import { commands, type SessionView } from '../../../shared/ipc-contract';
 
 const signedOut: SessionView = { state: 'signedOut' };
 
+// The router needs every command's handler; those a test does not call fail if called.
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  const unused = Object.fromEntries(
+    Object.keys(commands).map((name) => [name, async () => Promise.reject(new Error(`${name} was not expected`))]),
+  ) as unknown as Handlers;
   return {
+    ...unused,
     'session.get': async () => signedOut,
     'session.signIn': async () => ({ state: 'signedIn', profile: { sub: 'auth0|1', email: 'a@example.com' } }),
     'session.cancelSignIn': async () => signedOut,
@@ -14,7 +19,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   };
 }
 
-const toAppError = (error: unknown) => ({ code: 'INTERNAL', message: `failed: ${(error as Error).message}` });
+const toAppError = (error: unknown) => ({ code: 'INTERNAL' as const, message: `failed: ${(error as Error).message}` });
 
 describe('IPC router', () => {
   it('answers a valid command with its value', async () => {
