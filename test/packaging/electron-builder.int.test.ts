@@ -139,6 +139,20 @@ describe('the packed app (linux dir, stand-in Electron)', () => {
     expect(everything.filter((path) => /\.(c|cc|cpp|h|hpp|gyp|gypi|mk)$|\/Makefile$|\/obj\.target\/|\/better-sqlite3\/(src|deps|build)\//.test(path))).toEqual([]);
   });
 
+  // N-API modules load in Node as in Electron, so the shipped copies can be tried here (Linux x64 only:
+  // elsewhere the packed linux-x64 prebuild and the host's keytar.node do not belong together).
+  test.runIf(process.platform === 'linux' && process.arch === 'x64')('the unpacked better-sqlite3 and keytar load with what was shipped', () => {
+    const probe = [
+      "const Database = require('./better-sqlite3');",
+      "const db = new Database(':memory:');",
+      "const keytar = require('./keytar');",
+      "console.log(JSON.stringify({ sqlite: db.prepare('select sqlite_version() as v').get().v, keytar: typeof keytar.getPassword }));",
+    ].join(' ');
+    const run = spawnSync(process.execPath, ['-e', probe], { cwd: join(app, 'resources/app.asar.unpacked/node_modules'), encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ sqlite: expect.stringMatching(/^3\./), keytar: 'function' });
+  });
+
   test('the shipped binary has every fuse set as the security checklist asks', async () => {
     expect(fuseStates(await getCurrentFuseWire(join(app, 'auth0-cognito-desktop')))).toEqual(shippedFuses);
   });
