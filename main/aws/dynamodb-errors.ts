@@ -36,10 +36,11 @@ const THROTTLING = new Set([
 export const LEADING_KEYS_POLICY =
   'the identity pool\'s authenticated role (AWS Console > IAM > Roles > the pool\'s authenticated role > Permissions) must allow dynamodb:GetItem, PutItem, UpdateItem, DeleteItem, Query and ConditionCheckItem on the table and its bySyncKey index, with the condition "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"]}, as infra/template.yaml does';
 
-export function conflictRetriesExhausted(dataset: string, attempts: number): AppError {
+// Like every sentence here, it names no dataset, key or value: errors may reach a log.
+export function conflictRetriesExhausted(attempts: number): AppError {
   return new AppError(
     'SYNC_CONFLICT_RETRIES_EXHAUSTED',
-    `Another device kept changing "${dataset}" while this one tried to send its changes (${attempts} attempts). Nothing is lost: the changes stay on this device and the next sync tries again.`,
+    `Other devices kept changing this dataset while this one tried to send its changes (${attempts} attempts). Nothing is lost: the changes stay on this device and the next sync tries again.`,
   );
 }
 
@@ -71,6 +72,16 @@ export function dynamoDbFailure(error: unknown, context: DynamoDbContext): AppEr
       );
     case 'ExpiredTokenException':
       return clockSkew(error);
+    case 'ValidationException':
+      if (/item size has exceeded/i.test(message)) {
+        // An item and its copy in the ALL-projected bySyncKey index share DynamoDB's 400 KB item limit.
+        return new AppError(
+          'DYNAMODB_ERROR',
+          'A record is too large for the table: a value and its copy in the sync index must fit in DynamoDB\'s 400 KB item limit together, so values of about 200,000 bytes at most can sync. Make that value smaller; until then this dataset\'s changes stay on this device.',
+          cause,
+        );
+      }
+      return new AppError('DYNAMODB_ERROR', `DynamoDB refused a sync request as invalid (${message}). Your changes are kept on this device; tell your administrator.`, cause);
     case 'ResourceNotFoundException':
       return new AppError(
         'TABLE_NOT_FOUND',

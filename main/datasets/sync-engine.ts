@@ -88,7 +88,8 @@ export async function pullChanges(ctx: SyncContext, dataset: string, header: rem
   });
 }
 
-export type CommitStep = { outcome: 'done'; pushed: number; generationChanged: boolean } | { outcome: 'conflict'; pushed: number };
+/** `replacedGeneration`: the commits wrote a newer generation than the header's, whose items are now stale. */
+export type CommitStep = { outcome: 'done'; pushed: number; replacedGeneration?: number } | { outcome: 'conflict'; pushed: number };
 
 /**
  * Push: the dirty records in commits of at most 99 records and 4 MB, each ONE TransactWriteItems
@@ -97,12 +98,12 @@ export type CommitStep = { outcome: 'done'; pushed: number; generationChanged: b
  */
 export async function commitChanges(ctx: SyncContext, dataset: string, header: remote.RemoteHeader | undefined): Promise<CommitStep> {
   let state = ctx.store.syncState(ctx.identityId, dataset);
-  if (state === undefined) return { outcome: 'done', pushed: 0, generationChanged: false };
-  if (state.deletePending) return commitDataseDelete(ctx, dataset, state, header);
+  if (state === undefined) return { outcome: 'done', pushed: 0 };
+  if (state.deletePending) return commitDatasetDelete(ctx, dataset, state, header);
 
   let pushed = 0;
+  let landed = false;
   let afterKey: string | undefined;
-  const generationChanged = header !== undefined && state.generation !== header.generation;
   // Each dirty record goes at most once per sync (afterKey walks forward), so a user writing
   // all the time cannot keep one sync going for ever; what they write meanwhile stays dirty.
   for (;;) {
@@ -126,6 +127,7 @@ export async function commitChanges(ctx: SyncContext, dataset: string, header: r
       counters: { recordCount: state.recordCount, sizeBytes: state.bytes },
     });
     if (!outcome.committed) return { outcome: 'conflict', pushed };
+    landed = true;
     ctx.store.markCommitted(
       ctx.identityId,
       dataset,
@@ -138,10 +140,12 @@ export async function commitChanges(ctx: SyncContext, dataset: string, header: r
     if (!batch.more) break;
     afterKey = batch.records.at(-1)?.key;
   }
-  return { outcome: 'done', pushed, generationChanged };
+  // Only once a commit of the newer generation has landed are the older items stale for everyone.
+  const replaced = landed && header !== undefined && state.generation > header.generation;
+  return { outcome: 'done', pushed, ...(replaced ? { replacedGeneration: state.generation } : {}) };
 }
 
-async function commitDataseDelete(
+async function commitDatasetDelete(
   ctx: SyncContext,
   dataset: string,
   state: DatasetSyncState,
@@ -150,7 +154,7 @@ async function commitDataseDelete(
   // Never reached the remote, or already deleted there: nothing to write.
   if (header === undefined || (header.deleted && header.syncCount === state.lastSyncCount)) {
     ctx.store.markDeletePushed(ctx.identityId, dataset, header?.syncCount ?? state.lastSyncCount);
-    return { outcome: 'done', pushed: 0, generationChanged: false };
+    return { outcome: 'done', pushed: 0 };
   }
   const outcome = await remote.commitDelete(ctx.table, {
     dataset,
@@ -162,7 +166,7 @@ async function commitDataseDelete(
   if (!outcome.committed) return { outcome: 'conflict', pushed: 0 };
   ctx.store.markDeletePushed(ctx.identityId, dataset, outcome.syncCount);
   await purgeQuietly(ctx, { ...header, syncCount: outcome.syncCount, deleted: true });
-  return { outcome: 'done', pushed: 0, generationChanged: false };
+  return { outcome: 'done', pushed: 0 };
 }
 
 /** Removing a deleted generation's items is housekeeping: a failure is logged, and any device retries it. */
@@ -204,14 +208,16 @@ export async function syncDataset(
     const step = await commitChanges(ctx, dataset, header);
     result.pushed += step.pushed;
     if (step.outcome === 'done') {
-      if (step.generationChanged && header !== undefined) await purgeQuietly(ctx, { ...header, generation: header.generation + 1, deleted: false });
+      if (step.replacedGeneration !== undefined && header !== undefined) {
+        await purgeQuietly(ctx, { ...header, generation: step.replacedGeneration, deleted: false });
+      }
       return result;
     }
     result.conflictingCommits += 1;
     ctx.log.info('another device committed first; pulling and retrying', { attempt });
     if (attempt < backoff.maxAttempts) await backoff.sleep(backoffDelay(attempt, backoff));
   }
-  throw conflictRetriesExhausted(dataset, backoff.maxAttempts);
+  throw conflictRetriesExhausted(backoff.maxAttempts);
 }
 
 /** Which datasets a sync must visit: those whose header moved, and those with local changes. */
