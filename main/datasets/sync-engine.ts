@@ -8,6 +8,9 @@ import { silentLogger, type Logger } from '../log';
 import { offline } from '../network-failure';
 import { AppError, toAppErrorView, type AppErrorView } from '../../shared/errors';
 import type { DatasetStore, DatasetSyncState, PullResult, RemoteRecord } from './dataset-store';
+import { syncStatusOf, type SyncStatus } from './sync-status';
+
+export type { DatasetStatus, SyncStatus } from './sync-status';
 
 /** Commit attempts per dataset and sync before giving up (the changes stay dirty for the next sync). */
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -238,26 +241,6 @@ export function datasetsToSync(headers: readonly remote.RemoteHeader[], states: 
 
 // ——— the engine: state, status, one sync per dataset ———
 
-export type DatasetStatus =
-  | { state: 'synced'; lastSyncedAt: number | null }
-  | { state: 'syncing'; done: number; total: number }
-  | { state: 'offline'; pending: number }
-  | { state: 'pending'; pending: number }
-  | { state: 'conflicts'; conflicts: number; pending: number }
-  | { state: 'error'; error: AppErrorView; pending: number };
-
-export interface SyncStatus {
-  /** What the status bar shows: the most pressing state of any dataset. */
-  overall: DatasetStatus['state'];
-  pending: number;
-  conflicts: number;
-  /** Records done of total while syncing. */
-  done: number;
-  total: number;
-  error?: AppErrorView;
-  datasets: Record<string, DatasetStatus>;
-}
-
 export interface SyncReport {
   datasets: DatasetSyncResult[];
 }
@@ -333,39 +316,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function status(): SyncStatus {
-    const online = options.isOnline();
-    const datasets: Record<string, DatasetStatus> = {};
-    let pending = 0;
-    let conflicts = 0;
-    let done = 0;
-    let total = 0;
-    for (const state of store.listSyncStates(identityId)) {
-      const changes = state.pendingRecords + (state.headerPending || state.deletePending ? 1 : 0);
-      pending += changes;
-      conflicts += state.conflicts;
-      if (state.deleted && !state.deletePending) continue;
-      const progress = syncing.get(state.name);
-      const error = errors.get(state.name);
-      if (progress !== undefined) {
-        done += progress.done;
-        total += progress.total;
-        datasets[state.name] = { state: 'syncing', ...progress };
-      } else if (!online && changes > 0) datasets[state.name] = { state: 'offline', pending: changes };
-      else if (error !== undefined) datasets[state.name] = { state: 'error', error, pending: changes };
-      else if (state.conflicts > 0) datasets[state.name] = { state: 'conflicts', conflicts: state.conflicts, pending: changes };
-      else if (changes > 0) datasets[state.name] = { state: 'pending', pending: changes };
-      else datasets[state.name] = { state: 'synced', lastSyncedAt: state.lastSyncedAt };
-    }
-    const states = Object.values(datasets).map((each) => each.state);
-    const firstError = overallError ?? Object.values(datasets).find((each) => each.state === 'error')?.error;
-    const overall: DatasetStatus['state'] =
-      syncing.size > 0 ? 'syncing'
-      : !online ? 'offline'
-      : firstError !== undefined ? 'error'
-      : conflicts > 0 ? 'conflicts'
-      : pending > 0 || states.includes('pending') ? 'pending'
-      : 'synced';
-    return { overall, pending, conflicts, done, total, ...(firstError === undefined ? {} : { error: firstError }), datasets };
+    return syncStatusOf(store.listSyncStates(identityId), { online: options.isOnline(), syncing, errors, overallError });
   }
 
   function withLock<T>(dataset: string, run: () => Promise<T>): Promise<T> {
