@@ -182,6 +182,17 @@ async function purgeQuietly(ctx: SyncContext, header: remote.RemoteHeader): Prom
   }
 }
 
+/**
+ * The table has no header for a dataset this copy has synced before (the table was replaced): a
+ * commit conditioned on the old syncCount could never land, so this copy starts again from 0.
+ */
+function forgetLostRemote(ctx: SyncContext, dataset: string): void {
+  const state = ctx.store.syncState(ctx.identityId, dataset);
+  if (state === undefined || state.lastSyncCount === 0 || state.deletePending) return;
+  ctx.log.warn('the table has no header for a dataset synced before; committing it again from syncCount 0');
+  ctx.store.applyPull(ctx.identityId, dataset, { header: { syncCount: 0, generation: state.generation, deleted: false }, records: [] });
+}
+
 /** Full jitter: a random wait up to base·2^attempt, so devices that collided do not collide again. */
 export function backoffDelay(attempt: number, backoff: Pick<Backoff, 'baseMs' | 'maxMs' | 'random'>): number {
   return Math.floor(backoff.random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt));
@@ -208,6 +219,7 @@ export async function syncDataset(
       result.conflicts = [...new Set([...result.conflicts, ...pulled.conflicts])];
       result.remoteReset = pulled.remoteReset ?? result.remoteReset;
     }
+    if (header === undefined) forgetLostRemote(ctx, dataset);
     const step = await commitChanges(ctx, dataset, header);
     result.pushed += step.pushed;
     if (step.outcome === 'done') {

@@ -267,3 +267,15 @@ test('throttling and 5xx answers on the way are retried, and the devices still c
   expect(entries(a.records(dataset))).toEqual(entries(expected));
   expect(entries(b.records(dataset))).toEqual(entries(expected));
 });
+
+test('a dataset whose header vanished from the table (a replaced table) is committed again from the start, not retried for ever', async () => {
+  const a = await device();
+  const dataset = await shared([a], { k: 'v' });
+  const { DeleteItemCommand } = await import('@aws-sdk/client-dynamodb');
+  const { datasetSortKey } = await import('../../../main/aws/table-schema');
+  await a.client.send(new DeleteItemCommand({ TableName: a.table.tableName, Key: { pk: { S: a.identityId }, sk: { S: datasetSortKey(dataset) } } }));
+  a.store.put(a.identityId, dataset, 'k', 'after the loss');
+  const result = await a.engine.syncDataset(dataset);
+  expect(result).toMatchObject({ pushed: 1, conflictingCommits: 0 });
+  expect(await remoteRecords(a.table, dataset)).toEqual(new Map([['k', 'after the loss']]));
+});
