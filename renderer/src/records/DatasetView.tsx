@@ -298,7 +298,11 @@ export function DatasetView({ run, name, version, onBack }: Props) {
         <ConflictDialog
           conflict={resolving}
           run={run}
-          onDone={() => setResolving(undefined)}
+          onDone={() => {
+            // Gone from the list at once, so the next open conflict (not this one again) is asked next.
+            setConflicts((open) => open.filter((conflict) => conflict.key !== resolving.key));
+            setResolving(undefined);
+          }}
           onLater={() => {
             setDismissedConflicts(true);
             setResolving(undefined);

@@ -1,5 +1,6 @@
 // Always visible when signed in: what the sync is doing, when it last finished, Sync now, Work
 // offline. The one role="status" region of the page.
+import { useEffect, useState } from 'react';
 import type { SyncStatus } from '../../../shared/ipc-contract';
 import { formatTime, plural } from '../common/format';
 
@@ -27,6 +28,9 @@ interface Props {
 }
 
 export function StatusBar({ status, onSyncNow, onWorkOffline }: Props) {
+  // The switch moves at once; the status that follows confirms it (or puts it back on an error).
+  const [workOffline, setWorkOffline] = useState(status?.workOffline ?? false);
+  useEffect(() => setWorkOffline(status?.workOffline ?? false), [status?.workOffline]);
   return (
     <footer className={`status-bar ${status?.state ?? ''}`}>
       <span role="status" className="status-text">
@@ -35,10 +39,18 @@ export function StatusBar({ status, onSyncNow, onWorkOffline }: Props) {
       {status && <span className="last-sync">Last sync: {formatTime(status.lastSyncedAt)}</span>}
       <span className="spacer" />
       <label className="switch">
-        <input type="checkbox" checked={status?.workOffline ?? false} disabled={!status} onChange={(event) => onWorkOffline(event.target.checked)} />
+        <input
+          type="checkbox"
+          checked={workOffline}
+          disabled={!status}
+          onChange={(event) => {
+            setWorkOffline(event.target.checked);
+            onWorkOffline(event.target.checked);
+          }}
+        />
         Work offline
       </label>
-      <button type="button" onClick={onSyncNow} disabled={!status || status.workOffline || status.state === 'syncing'}>
+      <button type="button" onClick={onSyncNow} disabled={!status || workOffline || status.state === 'syncing'}>
         Sync now
       </button>
     </footer>

@@ -1,0 +1,198 @@
+// The two-device journey, clicked through the browser host in Chromium the way a person does it:
+// two profile dirs of one demo user (two computers), the local cloud between them. Accessibility is
+// checked with axe on every screen, and screenshots of each (light and dark) are kept as artifacts.
+import AxeBuilder from '@axe-core/playwright';
+import keytar from 'keytar';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
+import { APP_ID, profileIdOf } from '../../main/platform';
+import { keychainService } from '../../main/secrets/keytar-store';
+import { launchChromium } from '../support/chromium';
+import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+
+const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots');
+const SECRET_PATTERN = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]+|\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|refresh_token|SecretAccessKey|SessionToken/;
+
+let cloud: LocalCloud;
+let browser: Browser;
+const scratch = mkdtempSync(join(tmpdir(), 'e2e-datasets-'));
+const cloudFile = join(scratch, 'cloud.json');
+const hosts: WebHostProcess[] = [];
+const framesSeen: string[] = [];
+
+interface Device {
+  profileDir: string;
+  host: WebHostProcess;
+  context: BrowserContext;
+  page: Page;
+}
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ inMemory: true });
+  const { users: _users, ...profile } = cloud.describe();
+  writeFileSync(cloudFile, JSON.stringify(profile));
+  browser = await launchChromium();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await Promise.all(hosts.map((host) => host.stop()));
+  await browser?.close();
+  await cloud?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** One computer: its own profile dir, its own browser host, its own browser profile. */
+async function openDevice(name: string, existing?: Device): Promise<Device> {
+  const profileDir = existing?.profileDir ?? join(scratch, name);
+  const host = await startWebHostProcess(['--cloud', cloudFile, '--profile-dir', profileDir]);
+  hosts.push(host);
+  const context = existing?.context ?? (await browser.newContext());
+  const page = await context.newPage();
+  // Everything the host sends the page, to show no secret ever crosses the bridge.
+  page.on('websocket', (socket) => socket.on('framereceived', (frame) => framesSeen.push(String(frame.payload))));
+  await page.goto(host.url);
+  return { profileDir, host, context, page };
+}
+
+async function signIn(device: Device): Promise<void> {
+  const { page } = device;
+  const popup = page.context().waitForEvent('page');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const idp = await popup;
+  await idp.getByLabel('Username').fill(cloud.users[0]!.username);
+  await idp.getByLabel('Password').fill(cloud.users[0]!.password);
+  await idp.getByRole('button', { name: 'Log in' }).click();
+  await page.getByText(cloud.users[0]!.username).waitFor();
+  await idp.close();
+}
+
+const status = (page: Page) => page.getByRole('status');
+const row = (page: Page, key: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name: key, exact: true }) });
+
+async function saveRecord(page: Page, key: string, value: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Key' }).fill(key);
+  await page.getByRole('textbox', { name: 'Value' }).fill(value);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await row(page, key).getByRole('cell', { name: value, exact: true }).waitFor();
+}
+
+async function syncNow(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: 'Sync now' });
+  await expect.poll(async () => (await button.isEnabled()) || `disabled while the status says: ${await status(page).textContent()}`, { timeout: 30_000 }).toBe(true);
+  await button.click({ timeout: 10_000 }).catch(async (error: Error) => {
+    await page.screenshot({ path: join(SCREENSHOTS, `failed-sync-now-${Date.now()}.png`) });
+    throw error;
+  });
+  await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toBe('Synced');
+}
+
+/** axe on the screen as it is, then a screenshot of it in light and dark. */
+async function checkScreen(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `${name} (${scheme})`).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
+
+describe('two devices of one user keep one dataset in step', () => {
+  let a: Device;
+  let b: Device;
+
+  test('A creates MainDataset, saves key = value and syncs it', async () => {
+    a = await openDevice('device-a');
+    await a.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await checkScreen(a.page, 'signed-out');
+    await signIn(a);
+    await a.page.getByRole('button', { name: 'New dataset' }).click();
+    await a.page.getByRole('textbox', { name: 'Dataset name' }).fill('MainDataset');
+    await a.page.getByRole('button', { name: 'Create' }).click();
+    await saveRecord(a.page, 'key', 'value');
+    await syncNow(a.page);
+    await checkScreen(a.page, 'dataset');
+    await a.page.getByRole('button', { name: 'Back to datasets' }).click();
+    await a.page.getByRole('button', { name: 'MainDataset', exact: true }).waitFor();
+    await checkScreen(a.page, 'datasets');
+  });
+
+  test('B signs in and sees it', async () => {
+    b = await openDevice('device-b');
+    await signIn(b);
+    await b.page.getByRole('button', { name: 'MainDataset', exact: true }).click({ timeout: 30_000 });
+    await row(b.page, 'key').getByRole('cell', { name: 'value', exact: true }).waitFor();
+  });
+
+  test('B edits offline, A edits online; back online, B resolves the conflict and Keep mine wins everywhere', async () => {
+    await b.page.getByRole('checkbox', { name: 'Work offline' }).check();
+    await expect.poll(() => status(b.page).textContent()).toMatch(/^Offline/);
+    await saveRecord(b.page, 'key', 'from B');
+    await expect.poll(() => status(b.page).textContent()).toBe('Offline — 1 change pending');
+
+    await a.page.getByRole('button', { name: 'MainDataset', exact: true }).click();
+    await saveRecord(a.page, 'key', 'from A');
+    await syncNow(a.page);
+
+    await b.page.getByRole('checkbox', { name: 'Work offline' }).uncheck();
+    const dialog = b.page.getByRole('dialog', { name: 'Resolve conflict' });
+    await dialog.waitFor({ timeout: 30_000 });
+    await expect(dialog.textContent()).resolves.toContain('from A');
+    await expect(dialog.textContent()).resolves.toContain('from B');
+    await checkScreen(b.page, 'conflict-dialog');
+    await dialog.getByRole('button', { name: 'Keep mine' }).click();
+    await syncNow(b.page);
+    await row(b.page, 'key').getByRole('cell', { name: 'from B', exact: true }).waitFor();
+
+    await syncNow(a.page);
+    await row(a.page, 'key').getByRole('cell', { name: 'from B', exact: true }).waitFor();
+  });
+
+  test('a change on A reaches B without a click on B, within the timer interval plus one sync', async () => {
+    await saveRecord(a.page, 'unprompted', 'arrives by itself');
+    await syncNow(a.page);
+    await row(b.page, 'unprompted').getByRole('cell', { name: 'arrives by itself', exact: true }).waitFor({ timeout: 45_000 });
+  });
+
+  test('a delete on A reaches B', async () => {
+    await row(a.page, 'unprompted').getByRole('button', { name: 'Delete' }).click();
+    await row(a.page, 'unprompted').waitFor({ state: 'detached' });
+    await syncNow(a.page);
+    await syncNow(b.page);
+    await row(b.page, 'unprompted').waitFor({ state: 'detached' });
+  });
+
+  test('B restarted with the network off still shows its data; signing out removes its keychain entry', async () => {
+    await b.page.close();
+    await b.host.stop();
+    await cloud.stop();
+    b = await openDevice('device-b', b);
+    await b.page.getByText(cloud.users[0]!.username).waitFor({ timeout: 30_000 });
+    await b.page.getByRole('button', { name: 'MainDataset', exact: true }).click();
+    await row(b.page, 'key').getByRole('cell', { name: 'from B', exact: true }).waitFor();
+
+    await b.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    const dialog = b.page.getByRole('dialog', { name: 'Sign out' });
+    await dialog.waitFor();
+    await checkScreen(b.page, 'sign-out-dialog');
+    await dialog.getByRole('button', { name: 'Sign out and remove data' }).click();
+    await b.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await expect(keytar.findCredentials(keychainService(APP_ID, profileIdOf(b.profileDir)))).resolves.toEqual([]);
+  });
+
+  test('nothing that crossed the bridge or reached a log was a token, a key or a record value', () => {
+    expect(framesSeen.length).toBeGreaterThan(0);
+    for (const frame of framesSeen) expect(frame).not.toMatch(SECRET_PATTERN);
+    for (const device of [a, b]) {
+      const log = readFileSync(join(device.profileDir, 'logs', 'main.log'), 'utf8');
+      expect(log).not.toMatch(SECRET_PATTERN);
+      for (const value of ['from A', 'from B', 'arrives by itself', 'MainDataset']) expect(log).not.toContain(value);
+    }
+  });
+});
