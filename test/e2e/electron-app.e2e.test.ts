@@ -40,7 +40,7 @@ describe.skipIf(binary === undefined)('the Electron app', () => {
 
   test('opens a hardened window: the page has window.api and no Node', async () => {
     const page = await app.firstWindow();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     const globals = await page.evaluate(() => ({
       api: typeof (window as unknown as { api?: unknown }).api,
       require: typeof (window as unknown as { require?: unknown }).require,
@@ -51,7 +51,7 @@ describe.skipIf(binary === undefined)('the Electron app', () => {
 
   test('the live window runs with the hardened webPreferences, its page served from app://', async () => {
     const page = await app.firstWindow();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     // getLastWebPreferences is Electron's (undocumented, untyped) record of what the page got.
     const preferences = await app.evaluate(({ BrowserWindow }) =>
       BrowserWindow.getAllWindows().map((window) =>

@@ -8,6 +8,7 @@ describe('--help on each command prints its usage and exits 0', () => {
     ['start:web', 'Usage: npm run start:web -- [--profile-dir DIR] [--cloud FILE]'],
     ['localcloud', 'Usage: npm run localcloud -- [--data-dir DIR] [--in-memory]'],
     ['doctor', 'Usage: npm run doctor -- --cloud FILE [--profile-dir DIR]'],
+    ['dist', 'Usage: npm run dist -- [ELECTRON_BUILDER_ARGS...]'],
   ])('npm run %s -- --help', (script, usage) => {
     const run = spawnSync('npm', ['run', '--silent', script, '--', '--help'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.status, run.stderr).toBe(0);
