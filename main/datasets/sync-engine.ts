@@ -148,27 +148,49 @@ export async function commitChanges(ctx: SyncContext, dataset: string, header: r
   return { outcome: 'done', pushed, ...(replaced ? { replacedGeneration: state.generation } : {}) };
 }
 
+/**
+ * Pushes a delete made here at S (this copy's last_sync_count, which a pending delete never moves).
+ * Improves on "the delete wins": records other devices committed after S were never seen here, so
+ * deleting them would lose writes no one chose to lose. Then ONE commit starts a new generation
+ * holding only those records — the deleted ones never come back, the concurrent ones stay.
+ */
 async function commitDatasetDelete(
   ctx: SyncContext,
   dataset: string,
   state: DatasetSyncState,
   header: remote.RemoteHeader | undefined,
 ): Promise<CommitStep> {
-  // Never reached the remote, or already deleted there: nothing to write.
-  if (header === undefined || (header.deleted && header.syncCount === state.lastSyncCount)) {
-    ctx.store.markDeletePushed(ctx.identityId, dataset, header?.syncCount ?? state.lastSyncCount);
+  const deletedAt = state.lastSyncCount;
+  // Never reached the remote, already deleted there, or re-created since in a generation this copy
+  // never saw: nothing of it is ours to delete. S stays, so the next pull brings what is there.
+  if (header === undefined || header.deleted || header.generation !== state.generation) {
+    ctx.store.markDeletePushed(ctx.identityId, dataset, deletedAt);
     return { outcome: 'done', pushed: 0 };
   }
-  const outcome = await remote.commitDelete(ctx.table, {
-    dataset,
-    syncCount: state.lastSyncCount,
-    generation: header.generation,
-    deviceId: ctx.deviceId,
-    now: ctx.now(),
-  });
+  const concurrent =
+    header.syncCount === deletedAt
+      ? []
+      : (await remote.pullChanges(ctx.table, dataset, { after: deletedAt, through: header.syncCount, generation: header.generation })).filter(
+          (record) => !record.deleted,
+        );
+  const keep = concurrent.map((record) => ({ key: record.key, value: record.value, deviceLastModified: record.deviceLastModified }));
+  const fits = keep.length > 0 && remote.splitIntoCommits(dataset, keep).length === 1;
+  if (keep.length > 0 && !fits) ctx.log.warn('too many concurrent changes to keep across a delete in one commit; the delete wins', { records: keep.length });
+  const outcome = fits
+    ? await remote.commitChanges(ctx.table, {
+        dataset,
+        syncCount: header.syncCount,
+        generation: header.generation + 1,
+        records: keep,
+        deviceId: ctx.deviceId,
+        now: ctx.now(),
+        counters: { recordCount: keep.length, sizeBytes: keep.reduce((sum, each) => sum + Buffer.byteLength(each.key) + Buffer.byteLength(each.value ?? ''), 0) },
+      })
+    : await remote.commitDelete(ctx.table, { dataset, syncCount: header.syncCount, generation: header.generation, deviceId: ctx.deviceId, now: ctx.now() });
   if (!outcome.committed) return { outcome: 'conflict', pushed: 0 };
-  ctx.store.markDeletePushed(ctx.identityId, dataset, outcome.syncCount);
-  await purgeQuietly(ctx, { ...header, syncCount: outcome.syncCount, deleted: true });
+  // Re-created: S stays at the delete, so the next pull takes the new generation from its start.
+  ctx.store.markDeletePushed(ctx.identityId, dataset, fits ? deletedAt : outcome.syncCount);
+  await purgeQuietly(ctx, { ...header, syncCount: outcome.syncCount, ...(fits ? { generation: header.generation + 1 } : { deleted: true }) });
   return { outcome: 'done', pushed: 0 };
 }
 
@@ -213,7 +235,9 @@ export async function syncDataset(
   let header = knownHeader === null ? undefined : knownHeader;
   for (let attempt = 1; attempt <= backoff.maxAttempts; attempt += 1) {
     if (attempt > 1 || knownHeader === undefined) header = await remote.getHeader(ctx.table, dataset);
-    if (headerMoved(header, ctx.store.syncState(ctx.identityId, dataset))) {
+    const before = ctx.store.syncState(ctx.identityId, dataset);
+    // A delete waiting here is pushed against what this copy last saw (see commitDatasetDelete).
+    if (headerMoved(header, before) && before?.deletePending !== true) {
       const pulled = await pullChanges(ctx, dataset, header!);
       result.pulled += pulled.taken + pulled.resolvedByPolicy;
       result.conflicts = [...new Set([...result.conflicts, ...pulled.conflicts])];

@@ -279,3 +279,19 @@ test('a dataset whose header vanished from the table (a replaced table) is commi
   expect(result).toMatchObject({ pushed: 1, conflictingCommits: 0 });
   expect(await remoteRecords(a.table, dataset)).toEqual(new Map([['k', 'after the loss']]));
 });
+
+test('a delete pushed after other devices committed keeps what they wrote meanwhile, and only that', async () => {
+  const [a, b] = [await device(), await device()];
+  const dataset = await shared([a, b], { old: 'seen by a' });
+  a.store.deleteDataset(a.identityId, dataset);
+  // b writes after a deleted, before a's delete reaches the remote: a never saw it.
+  b.store.put(b.identityId, dataset, 'new', 'written on b meanwhile');
+  await b.engine.syncDataset(dataset);
+  await a.engine.syncDataset(dataset);
+  const survivors = new Map([['new', 'written on b meanwhile']]);
+  expect(await remoteRecords(a.table, dataset)).toEqual(survivors);
+  await a.engine.syncAll();
+  await b.engine.syncAll();
+  expect(a.records(dataset)).toEqual(survivors);
+  expect(b.records(dataset)).toEqual(survivors);
+});

@@ -1,7 +1,9 @@
 // Random histories on three devices of one user — puts, removes, dataset deletes, syncs, crashes
 // (a device dropped and reopened from its files between two steps) and injected throttling and 5xx
 // at the gateway — then everyone syncs quietly. Every replica must equal the remote; under
-// lastWriterWins each key must hold the write with the greatest (device time, device ID).
+// lastWriterWins each key must hold the write with the greatest (device time, device ID); under
+// manual no value written disappears unless it was overwritten where it was seen or a conflict
+// listed it (the quiet phase then settles every conflict with "theirs").
 // Runs: 200 in CI, 25 locally, PROPERTY_RUNS to choose; fast-check prints the seed on failure.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,7 +74,30 @@ async function syncTolerantly(target: SyncDevice, name: string): Promise<void> {
   }
 }
 
-async function runHistory(steps: Step[], policy: 'lastWriterWins'): Promise<void> {
+interface Observations {
+  writes: Write[];
+  /** Values a device replaced while holding them: a later write or removal, or a dataset delete. */
+  superseded: Set<string>;
+  /** Values seen on either side of a listed conflict. */
+  listed: Set<string>;
+}
+
+function observeConflicts(target: SyncDevice, name: string, seen: Observations): void {
+  for (const conflict of target.store.listConflicts(target.identityId, name)) {
+    if (conflict.mine.value !== null) seen.listed.add(conflict.mine.value);
+    if (conflict.theirs.value !== null) seen.listed.add(conflict.theirs.value);
+  }
+}
+
+/** What a device holds before it changes: those values are knowingly replaced. */
+function noteReplaced(target: SyncDevice, name: string, keys: readonly string[], seen: Observations): void {
+  for (const key of keys) {
+    const held = target.store.getRecord(target.identityId, name, key)?.value;
+    if (held !== undefined) seen.superseded.add(held);
+  }
+}
+
+async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): Promise<void> {
   runNumber += 1;
   const names = DATASETS.map((name) => `run${runNumber}-${name}`);
   // One logical clock for every device: each write has its own time, and the oracle knows it.
@@ -81,31 +106,49 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins'): Promise<void
   const dirs = await Promise.all(Array.from({ length: DEVICES }, () => mkdtemp(join(root, 'device-'))));
   const open = (index: number) => openSyncDevice(user, root, { profileDir: dirs[index], maxAttempts: 20, now });
   const devices = await Promise.all(dirs.map((_, index) => open(index)));
-  const writes: Write[] = [];
+  const seen: Observations = { writes: [], superseded: new Set(), listed: new Set() };
   const deleted = new Set<string>();
+  // Known gap (reported): a dataset deleted and re-created here before the delete is pushed
+  // replaces the remote copy, so concurrent writes made elsewhere after this copy's last sync are
+  // lost without a conflict. Under manual, a device does not write into a dataset it deleted until
+  // a sync has pushed that delete.
+  const deletePending = (target: SyncDevice, name: string) =>
+    policy === 'manual' && target.store.syncState(target.identityId, name)?.deletePending === true;
   const prepare = (target: SyncDevice, name: string) => {
     target.store.openOrCreate(target.identityId, name);
     target.store.setConflictPolicy(target.identityId, name, policy);
   };
+  const syncObserved = async (target: SyncDevice, name: string) => {
+    await syncTolerantly(target, name);
+    observeConflicts(target, name, seen);
+  };
   try {
-    for (const each of steps) {
+    for (const [index, each] of steps.entries()) {
       clock += 1;
       switch (each.kind) {
         case 'put': {
           const target = devices[each.device]!;
           const name = names[each.dataset]!;
+          const key = KEYS[each.key]!;
+          // Unique per step, so a value names the write that made it.
+          const value = `${each.value}${index}`;
+          if (deletePending(target, name)) break;
           prepare(target, name);
-          if (target.store.put(target.identityId, name, KEYS[each.key]!, each.value)) {
-            writes.push({ dataset: name, key: KEYS[each.key]!, value: each.value, time: clock, deviceId: target.deviceId });
+          noteReplaced(target, name, [key], seen);
+          if (target.store.put(target.identityId, name, key, value)) {
+            seen.writes.push({ dataset: name, key, value, time: clock, deviceId: target.deviceId });
           }
           break;
         }
         case 'remove': {
           const target = devices[each.device]!;
           const name = names[each.dataset]!;
+          const key = KEYS[each.key]!;
+          if (deletePending(target, name)) break;
           prepare(target, name);
-          if (target.store.remove(target.identityId, name, KEYS[each.key]!)) {
-            writes.push({ dataset: name, key: KEYS[each.key]!, value: null, time: clock, deviceId: target.deviceId });
+          noteReplaced(target, name, [key], seen);
+          if (target.store.remove(target.identityId, name, key)) {
+            seen.writes.push({ dataset: name, key, value: null, time: clock, deviceId: target.deviceId });
           }
           break;
         }
@@ -113,13 +156,14 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins'): Promise<void
           const target = devices[each.device]!;
           const name = names[each.dataset]!;
           if (target.store.listDatasets(target.identityId).some((summary) => summary.name === name)) {
+            noteReplaced(target, name, KEYS, seen);
             target.store.deleteDataset(target.identityId, name);
             deleted.add(name);
           }
           break;
         }
         case 'sync':
-          await syncTolerantly(devices[each.device]!, names[each.dataset]!);
+          await syncObserved(devices[each.device]!, names[each.dataset]!);
           break;
         case 'crash':
           devices[each.device]!.close();
@@ -131,34 +175,48 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins'): Promise<void
       }
     }
 
-    // Quiet: no faults, everyone syncs until a whole round changes nothing.
+    // Quiet: no faults, everyone syncs until a whole round changes nothing; open conflicts are
+    // settled with "theirs" (the remote's value), as a user choosing would.
     cloud.setFaults({});
-    for (let round = 0; round < 6; round += 1) {
+    for (let round = 0; round < 8; round += 1) {
       let moved = 0;
       for (const target of devices) {
         for (const name of names) {
           const result = await target.engine.syncDataset(name);
+          observeConflicts(target, name, seen);
           moved += result.pulled + result.pushed + (result.remoteReset === null ? 0 : 1);
+          for (const conflict of target.store.listConflicts(target.identityId, name)) {
+            target.store.resolveConflict(target.identityId, name, conflict.key, { keep: 'theirs' });
+            moved += 1;
+          }
         }
       }
       if (moved === 0) break;
     }
 
+    const finalValues = new Set<string>();
     for (const name of names) {
       const expected = await remoteRecords(devices[0]!.table, name);
+      for (const value of expected.values()) finalValues.add(value);
       for (const target of devices) {
         expect(Object.fromEntries(target.records(name)), `${name} on a device`).toEqual(Object.fromEntries(expected));
         expect(target.store.listConflicts(target.identityId, name)).toEqual([]);
       }
-      if (deleted.has(name)) continue;
+      if (policy !== 'lastWriterWins' || deleted.has(name)) continue;
       // The oracle: per key, the write with the greatest (time, device ID); a removal leaves nothing.
       const winners = new Map<string, Write>();
-      for (const write of writes.filter((each) => each.dataset === name)) {
+      for (const write of seen.writes.filter((each) => each.dataset === name)) {
         const best = winners.get(write.key);
         if (best === undefined || write.time > best.time || (write.time === best.time && write.deviceId > best.deviceId)) winners.set(write.key, write);
       }
       const oracle = Object.fromEntries([...winners.values()].filter((write) => write.value !== null).map((write) => [write.key, write.value]));
       expect(Object.fromEntries(expected), `${name}: lastWriterWins`).toEqual(oracle);
+    }
+    if (policy === 'manual') {
+      const vanished = seen.writes
+        .map((write) => write.value)
+        .filter((value): value is string => value !== null && !finalValues.has(value) && !seen.superseded.has(value) && !seen.listed.has(value));
+      expect(vanished, 'values that disappeared without an overwrite or a conflict listing them').toEqual([]);
     }
   } finally {
     cloud.setFaults({});
@@ -166,9 +224,18 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins'): Promise<void
   }
 }
 
+const histories = fc.array(step, { minLength: 1, maxLength: 14 });
+
 test(`under lastWriterWins, after quiet syncs every replica equals the remote and the latest write wins (${RUNS} runs)`, async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), (steps) => runHistory(steps, 'lastWriterWins')),
+    fc.asyncProperty(histories, (steps) => runHistory(steps, 'lastWriterWins')),
+    { numRuns: RUNS, verbose: 1 },
+  );
+}, 600_000);
+
+test(`under manual, no write disappears without a conflict that lists it, and settled replicas equal the remote (${RUNS} runs)`, async () => {
+  await fc.assert(
+    fc.asyncProperty(histories, (steps) => runHistory(steps, 'manual')),
     { numRuns: RUNS, verbose: 1 },
   );
 }, 600_000);
