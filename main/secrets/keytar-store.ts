@@ -78,16 +78,40 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Why the OS keychain could not be used, read from the error the Secret Service client gave. */
+export type KeychainProblem = 'no-dbus' | 'no-secret-service' | 'locked' | 'not-answering' | 'unknown';
+
+export function keychainProblemOf(cause: unknown, env: NodeJS.ProcessEnv = process.env): KeychainProblem {
+  const message = String((cause as { message?: unknown })?.message ?? cause);
+  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Could not connect: No such file/i.test(message)) return 'no-dbus';
+  if (/org\.freedesktop\.secrets was not provided|ServiceUnknown|No such interface.*Secret/i.test(message)) return 'no-secret-service';
+  if (/locked|prompt (was )?dismissed|unlock/i.test(message)) return 'locked';
+  if (/timed? ?out|did not answer/i.test(message)) return 'not-answering';
+  if (process.platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS) return 'no-dbus';
+  return 'unknown';
+}
+
+const LINUX_FIXES: Record<KeychainProblem, string> = {
+  'no-dbus':
+    'There is no D-Bus session, which the Secret Service needs (common over SSH and on headless machines). Start the app from your desktop session, or inside one: dbus-run-session -- sh -c "gnome-keyring-daemon --unlock --components=secrets; npm start"',
+  'no-secret-service':
+    'No Secret Service is installed. Install one, e.g. sudo apt install gnome-keyring (or enable the Secret Service integration of KeePassXC or KWallet), then sign in to your desktop again',
+  locked: 'Your keyring is locked. Unlock it (GNOME: Passwords and Keys, or log out and in again) and allow the app when asked',
+  'not-answering': 'The Secret Service did not answer in time. Check that gnome-keyring-daemon (or your keyring) is running',
+  unknown: 'Install and unlock a Secret Service keyring such as GNOME Keyring, and make sure a D-Bus session is running',
+};
+
 export function keychainUnavailable(cause: unknown): AppError {
-  const platformHint =
+  const problem = keychainProblemOf(cause);
+  const fix =
     process.platform === 'linux'
-      ? 'install and unlock a Secret Service keyring (e.g. `sudo apt install gnome-keyring`, or KeePassXC with Secret Service enabled) and make sure a D-Bus session is running'
+      ? LINUX_FIXES[problem]
       : process.platform === 'darwin'
-        ? 'unlock your login keychain in Keychain Access'
-        : 'make sure Windows Credential Manager is available to your account';
+        ? 'Unlock your login keychain in Keychain Access, and allow the app when asked'
+        : 'Make sure Windows Credential Manager is available to your account';
   return new AppError(
     'KEYCHAIN_UNAVAILABLE',
-    `The system keychain can't be used, so your sign-in is kept only until the app closes and you will have to sign in again next time. To stay signed in, ${platformHint}, then restart the app.`,
+    `The system keychain can't be used, so your sign-in is kept only until the app closes and you will have to sign in again next time. ${fix}. Then restart the app to stay signed in.`,
     { cause },
   );
 }

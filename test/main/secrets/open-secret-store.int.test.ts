@@ -78,6 +78,8 @@ test('with no D-Bus session, the app signs in for this run only, says KEYCHAIN_U
     expect(first.view.state).toBe('signedIn');
     expect(first.firstNotices).toHaveLength(1);
     expect(first.firstNotices[0]!.code).toBe('KEYCHAIN_UNAVAILABLE');
+    // The real error from libsecret, read for its cause: the sentence names the missing D-Bus session.
+    expect(first.firstNotices[0]!.message).toContain('no D-Bus session');
     expect(first.firstNotices[0]!.message).toMatch(/sign in again/);
     expect(first.firstNotices[0]!.message).toMatch(/gnome-keyring|Secret Service/);
     expect(first.laterNotices).toEqual([]);
