@@ -2,6 +2,7 @@
 // come back from the IdP. It answers only its callback path, accepts exactly one answer carrying
 // the expected state and a code (answers with another state are refused and waited past), and
 // always closes its port — on success, refusal, timeout or cancel.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError, type AppErrorView } from '../../shared/errors';
@@ -177,15 +178,33 @@ function refusal(error: AppErrorView): string {
   return `${error.message} You can close this tab and return to the app. (${error.code})`;
 }
 
+const PAGE_STYLE = `:root{color-scheme:light dark;--bg:#f5f6f8;--card:#fff;--text:#1d2330;--muted:#4f586a;--ok:#1e7b34;--bad:#b3261e;--accent:#2f4fc7}
+@media (prefers-color-scheme:dark){:root{--bg:#15181e;--card:#1f232b;--text:#e8eaf0;--muted:#b1b8c6;--ok:#7fd68f;--bad:#ff8a80;--accent:#8ea6ff}}
+body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:var(--bg);color:var(--text);font:16px system-ui,sans-serif}
+main{background:var(--card);border-radius:12px;padding:2rem 2.5rem;max-width:32rem;box-shadow:0 4px 20px rgb(0 0 0/12%)}
+.app{color:var(--muted);font-size:.9rem;margin:0 0 1rem}.icon{font-size:2rem;margin:0}.ok .icon{color:var(--ok)}.bad .icon{color:var(--bad)}
+h1{font-size:1.4rem;margin:.25rem 0 .75rem}p{line-height:1.5}
+button{font:inherit;padding:.5rem 1.1rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:var(--card);cursor:pointer}
+button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}#stays{color:var(--muted)}`;
+
+// The browser lets a page close itself only when a script opened it; otherwise the page says so.
+const CLOSE_SCRIPT = `document.getElementById('close').addEventListener('click',function(){window.close();setTimeout(function(){document.getElementById('stays').hidden=false},300)});`;
+
+/** The loopback pages the browser shows: styled like the app, and offering to close themselves. */
 function page(response: ServerResponse, status: number, title: string, text: string): void {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font:16px system-ui,sans-serif;margin:4rem auto;max-width:36rem;padding:0 1rem;color:#222}</style></head>
-<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`;
+  const nonce = randomBytes(16).toString('base64');
+  const ok = status < 400;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} — Auth0 Cognito Desktop</title><style nonce="${nonce}">${PAGE_STYLE}</style></head>
+<body><main class="${ok ? 'ok' : 'bad'}"><p class="app">Auth0 Cognito Desktop</p><p class="icon" aria-hidden="true">${ok ? '✓' : '!'}</p>
+<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>
+<button type="button" id="close">Close this tab</button><p id="stays" hidden>Your browser keeps this tab open; close it yourself.</p></main>
+<script nonce="${nonce}">${CLOSE_SCRIPT}</script></body></html>`;
   response.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
     'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     'X-Content-Type-Options': 'nosniff',
     Connection: 'close',
   });

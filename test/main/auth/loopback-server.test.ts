@@ -53,6 +53,23 @@ test('a valid answer gives the full callback URL, and the browser tab is told to
   expect(await portClosed(server.port)).toBe(true);
 });
 
+test('the tab the browser is left on looks like the app, offers to close itself, and runs only its own script', async () => {
+  const server = await start();
+  const response = fetch(`${server.redirectUri}?code=the-code&state=${state}`);
+  await server.callback;
+  await server.finish();
+  const page = await response;
+  const html = await page.text();
+  expect(html).toContain('Auth0 Cognito Desktop');
+  expect(html).toContain('<button type="button" id="close">Close this tab</button>');
+  expect(html).toContain('prefers-color-scheme:dark');
+  // One nonce per page: the inline style and script run, nothing else can.
+  const nonce = /script-src 'nonce-([^']+)'/.exec(page.headers.get('content-security-policy') ?? '')?.[1];
+  expect(nonce).toBeDefined();
+  expect(html).toContain(`<script nonce="${nonce}">`);
+  expect(html.match(/<script/g)).toHaveLength(1);
+});
+
 test('a failure after the answer is shown on the waiting tab with its sentence and code', async () => {
   const server = await start();
   const browser = get(`${server.redirectUri}?code=c&state=${state}`);
