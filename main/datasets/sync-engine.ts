@@ -346,10 +346,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
 
   function publish(): void {
-    if (listeners.size === 0) return;
+    if (listeners.size === 0 || closed) return;
     const snapshot = status();
     for (const listener of listeners) listener(snapshot);
   }
+
+  // A local write changes "N changes pending" too; writes in a burst are told once.
+  let publishQueued = false;
+  const stopStore = store.subscribe((event) => {
+    if (event.type !== 'workOfflineChanged' && event.identityId !== identityId) return;
+    if (publishQueued) return;
+    publishQueued = true;
+    setImmediate(() => {
+      publishQueued = false;
+      publish();
+    });
+  });
 
   function status(): SyncStatus {
     return syncStatusOf(store.listSyncStates(identityId), { online: options.isOnline(), syncing, errors, overallError });
@@ -459,6 +471,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     close() {
       closed = true;
+      stopStore();
       listeners.clear();
     },
   };
