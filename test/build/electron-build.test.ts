@@ -25,7 +25,8 @@ function read(files: string[]): string {
 /** Every module specifier a bundle loads: static and dynamic imports, and require() calls. */
 function specifiers(code: string): string[] {
   const found = new Set<string>();
-  for (const pattern of [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g, /^\s*import\s*["']([^"']+)["']/gm]) {
+  // Import statements start a line in bundled output; `from "…"` inside a string (a query) is not one.
+  for (const pattern of [/^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gm, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g, /^\s*import\s*["']([^"']+)["']/gm]) {
     for (const match of code.matchAll(pattern)) found.add(match[1]!);
   }
   return [...found];
