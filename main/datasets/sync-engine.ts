@@ -204,6 +204,54 @@ async function purgeQuietly(ctx: SyncContext, header: remote.RemoteHeader): Prom
   }
 }
 
+/** Deleted and re-created here (a newer generation) while others committed after this copy's S. */
+function isRecreatedHere(state: DatasetSyncState, header: remote.RemoteHeader): boolean {
+  return state.headerPending && !header.deleted && state.generation > header.generation && header.syncCount > state.lastSyncCount;
+}
+
+/**
+ * A dataset deleted and re-created here replaces the remote copy — but records other devices
+ * committed after this copy's S were never seen here, so they move into the new generation in ONE
+ * commit, and are then merged here under the dataset's policy (a conflict with a record written
+ * here after the re-create is a conflict like any other). Undefined: another commit came first.
+ */
+async function keepConcurrentAcrossRecreate(
+  ctx: SyncContext,
+  dataset: string,
+  state: DatasetSyncState,
+  header: remote.RemoteHeader,
+): Promise<{ header: remote.RemoteHeader; pulled: PullResult } | undefined> {
+  const concurrent = (
+    await remote.pullChanges(ctx.table, dataset, { after: state.lastSyncCount, through: header.syncCount, generation: header.generation })
+  ).filter((record) => !record.deleted);
+  const keep = concurrent.map((record) => ({ key: record.key, value: record.value, deviceLastModified: record.deviceLastModified }));
+  if (keep.length === 0 || remote.splitIntoCommits(dataset, keep).length !== 1) {
+    if (keep.length > 0) ctx.log.warn('too many concurrent changes to keep across a re-create in one commit; the re-create wins', { records: keep.length });
+    return { header, pulled: emptyPull() };
+  }
+  const outcome = await remote.commitChanges(ctx.table, {
+    dataset,
+    syncCount: header.syncCount,
+    generation: state.generation,
+    records: keep,
+    deviceId: ctx.deviceId,
+    now: ctx.now(),
+  });
+  if (!outcome.committed) return undefined;
+  const moved: remote.RemoteHeader = { ...header, syncCount: outcome.syncCount, generation: state.generation, deleted: false };
+  // As a pull of that commit, with each record's own writer, so lastWriterWins compares the real writes.
+  const pulled = ctx.store.applyPull(ctx.identityId, dataset, {
+    header: { syncCount: moved.syncCount, generation: moved.generation, deleted: false },
+    records: concurrent.map((record) => toMergeRecord({ ...record, syncCount: outcome.syncCount })),
+  });
+  await purgeQuietly(ctx, moved);
+  return { header: moved, pulled };
+}
+
+function emptyPull(): PullResult {
+  return { taken: 0, keptLocal: 0, resolvedByPolicy: 0, conflicts: [], ignored: 0, appeared: false, remoteReset: null };
+}
+
 /**
  * The table has no header for a dataset this copy has synced before (the table was replaced): a
  * commit conditioned on the old syncCount could never land, so this copy starts again from 0.
@@ -236,6 +284,16 @@ export async function syncDataset(
   for (let attempt = 1; attempt <= backoff.maxAttempts; attempt += 1) {
     if (attempt > 1 || knownHeader === undefined) header = await remote.getHeader(ctx.table, dataset);
     const before = ctx.store.syncState(ctx.identityId, dataset);
+    if (header !== undefined && before !== undefined && isRecreatedHere(before, header)) {
+      const kept = await keepConcurrentAcrossRecreate(ctx, dataset, before, header);
+      if (kept === undefined) {
+        result.conflictingCommits += 1;
+        if (attempt < backoff.maxAttempts) await backoff.sleep(backoffDelay(attempt, backoff));
+        continue;
+      }
+      header = kept.header;
+      result.conflicts = [...new Set([...result.conflicts, ...kept.pulled.conflicts])];
+    }
     // A delete waiting here is pushed against what this copy last saw (see commitDatasetDelete).
     if (headerMoved(header, before) && before?.deletePending !== true) {
       const pulled = await pullChanges(ctx, dataset, header!);

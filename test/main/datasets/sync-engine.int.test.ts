@@ -308,3 +308,19 @@ test('subscribers hear the status change with a local write, and again when its 
   expect(heard).toContain('syncing:1');
   expect(heard.at(-1)).toBe('synced:0');
 });
+
+test('a dataset deleted and re-created here before syncing replaces the old records but keeps what others wrote meanwhile', async () => {
+  const [a, b] = [await device(), await device()];
+  const dataset = await shared([a, b], { old: 'seen by a' }, 'manual');
+  a.store.deleteDataset(a.identityId, dataset);
+  a.store.openOrCreate(a.identityId, dataset);
+  a.store.put(a.identityId, dataset, 'fresh', 'written on a after the re-create');
+  b.store.put(b.identityId, dataset, 'meanwhile', 'written on b, never seen by a');
+  await b.engine.syncDataset(dataset);
+  await a.engine.syncDataset(dataset);
+  await b.engine.syncDataset(dataset);
+  const expected = { fresh: 'written on a after the re-create', meanwhile: 'written on b, never seen by a' };
+  expect(entries(await remoteRecords(a.table, dataset))).toEqual(expected);
+  expect(entries(a.records(dataset))).toEqual(expected);
+  expect(entries(b.records(dataset))).toEqual(expected);
+});
