@@ -1,0 +1,86 @@
+// The bridge's figures for `npm run bench`: the round trip of a record get or put from a WebSocket
+// client (what the browser host's page uses) through the router and the store and back, on a
+// dataset of 10,000 records, with the app composed and signed in as a person runs it.
+import type { Browser } from 'playwright-core';
+import WebSocket from 'ws';
+import type { LocalCloud } from '../localcloud/start-local-cloud';
+import type { BenchFigure } from './local-store-bench';
+import { startSignedInWebHost } from './signed-in-web-host';
+
+export interface BridgeBenchOptions {
+  /** Records in the dataset (10,000 for the figures). */
+  records?: number;
+  /** Round trips timed (half gets, half puts). */
+  roundTrips?: number;
+  valueBytes?: number;
+}
+
+export const BRIDGE_FIGURES = ['bridge_roundtrip_p50_ms', 'bridge_roundtrip_p99_ms'] as const;
+
+const DATASET = 'BridgeBench';
+
+/** The `q`-quantile of `values` (nearest rank). */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((one, other) => one - other);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+function openSocket(origin: string, token: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${origin.replace('http', 'ws')}/ipc?token=${token}`, { origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+export async function benchBridge(cloud: LocalCloud, browser: Browser, options: BridgeBenchOptions = {}): Promise<BenchFigure[]> {
+  const records = options.records ?? 10_000;
+  const roundTrips = options.roundTrips ?? 2_000;
+  const valueBytes = options.valueBytes ?? 1024;
+  const running = await startSignedInWebHost(cloud, browser, { dataset: DATASET, records, valueBytes });
+  let ws: WebSocket | undefined;
+  try {
+    ws = await openSocket(running.host.origin, running.token);
+    const socket = ws;
+    const waiting = new Map<number, (result: { ok: boolean; error?: { code: string } }) => void>();
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { id?: number; result?: { ok: boolean } };
+      if (message.id !== undefined) waiting.get(message.id)?.(message.result!);
+    });
+    let nextId = 0;
+    const call = (command: string, input: unknown) =>
+      new Promise<{ ok: boolean; error?: { code: string } }>((resolve) => {
+        const id = nextId++;
+        waiting.set(id, (result) => {
+          waiting.delete(id);
+          resolve(result);
+        });
+        socket.send(JSON.stringify({ id, command, input }));
+      });
+    const value = 'w'.repeat(valueBytes);
+    const keyOf = (index: number) => `r${String((index * 7919) % records).padStart(7, '0')}`;
+    const step = async (index: number) => {
+      const result =
+        index % 2 === 0
+          ? await call('records.get', { dataset: DATASET, key: keyOf(index) })
+          : await call('records.put', { dataset: DATASET, key: keyOf(index), value });
+      if (!result.ok) throw new Error(`the bridge refused a bench request: ${result.error?.code}`);
+    };
+    // Warm-up: JIT, the statement cache and the socket, untimed.
+    for (let index = 0; index < Math.min(200, roundTrips); index += 1) await step(index);
+    const times: number[] = [];
+    for (let index = 0; index < roundTrips; index += 1) {
+      const start = performance.now();
+      await step(index);
+      times.push(performance.now() - start);
+    }
+    const baseline = `one records.get or records.put (alternating, ${valueBytes}-byte values, each put durable) over the browser host's WebSocket with the ws client, ${roundTrips} round trips on a dataset of ${records} records, app signed in`;
+    return [
+      { name: 'bridge_roundtrip_p50_ms', value: Number(quantile(times, 0.5).toFixed(3)), unit: 'ms', target: 2, baseline },
+      { name: 'bridge_roundtrip_p99_ms', value: Number(quantile(times, 0.99).toFixed(3)), unit: 'ms', target: 10, baseline },
+    ];
+  } finally {
+    ws?.close();
+    await running.stop();
+  }
+}
