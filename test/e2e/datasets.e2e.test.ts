@@ -168,6 +168,32 @@ describe('two devices of one user keep one dataset in step', () => {
     await row(b.page, 'unprompted').waitFor({ state: 'detached' });
   });
 
+  test('Export writes every record to a JSON file that Import reads back; a bad file is refused and changes nothing', async () => {
+    const { page } = a;
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export' }).click();
+    const exported = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { dataset: string; records: Record<string, string> };
+    expect(exported).toMatchObject({ dataset: 'MainDataset', records: { key: 'from B' } });
+
+    const importFile = async (name: string, text: string) => {
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: 'Import' }).click();
+      await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+      return page.getByRole('dialog', { name: 'Import records' });
+    };
+
+    const bad = await importFile('broken.json', '{"format": "auth0-cognito-desktop/dataset@1", "records": {"a": 1}}');
+    await bad.getByRole('alert').getByText('is number, not text').waitFor();
+    await expect(bad.getByRole('button', { name: 'Import' }).count()).resolves.toBe(0);
+    await bad.getByRole('button', { name: 'Close' }).click();
+    await expect(row(page, 'a').count()).resolves.toBe(0);
+
+    const good = await importFile('more.json', JSON.stringify({ ...exported, records: { imported: 'from a file', key: 'from B' } }));
+    await good.getByText('2 records').waitFor();
+    await good.getByRole('button', { name: 'Import' }).click();
+    await row(page, 'imported').getByRole('cell', { name: 'from a file', exact: true }).waitFor();
+  });
+
   test('B restarted with the network off still shows its data; signing out removes its keychain entry', async () => {
     await b.page.close();
     await b.host.stop();
