@@ -112,7 +112,7 @@ describe('limits are enforced before anything is written', () => {
     const store = openTestStore();
     store.openOrCreate(ALICE, 'limits');
     expect(thrown(() => store.put(ALICE, 'limits', 'k'.repeat(129), 'v')).code).toBe('LIMIT_KEY_SIZE');
-    expect(thrown(() => store.put(ALICE, 'limits', 'k', 'v'.repeat(256 * 1024 + 1))).code).toBe('LIMIT_VALUE_SIZE');
+    expect(thrown(() => store.put(ALICE, 'limits', 'k', 'v'.repeat(192 * 1024 + 1))).code).toBe('LIMIT_VALUE_SIZE');
     expect(thrown(() => store.openOrCreate(ALICE, 'bad#name')).code).toBe('LIMIT_DATASET_NAME');
     expect(store.getDataset(ALICE, 'limits')).toMatchObject({ recordCount: 0, pendingChanges: 0 });
     expect(store.listDatasets(ALICE)).toHaveLength(1);

@@ -39,12 +39,12 @@ test('a record key is 1–128 UTF-8 bytes, counted in bytes not characters', () 
   }
 });
 
-test('a record value is at most 256 KiB of UTF-8', () => {
+test('a record value is at most 192 KiB of UTF-8', () => {
   expect(() => checkValue('')).not.toThrow();
-  expect(() => checkValue('v'.repeat(256 * 1024))).not.toThrow();
-  const error = refusal(() => checkValue('€'.repeat(90_000)));
+  expect(() => checkValue('v'.repeat(192 * 1024))).not.toThrow();
+  const error = refusal(() => checkValue('€'.repeat(70_000)));
   expect(error.code).toBe('LIMIT_VALUE_SIZE');
-  expect(error.message).toContain('256 KiB');
+  expect(error.message).toContain('192 KiB');
 });
 
 test('text with a lone surrogate cannot be stored as UTF-8 and is refused, not altered', () => {

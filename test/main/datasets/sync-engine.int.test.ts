@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-local-cloud';
+import { DEFAULT_LIMITS } from '../../../main/datasets/limits';
 import type { ConflictPolicyName } from '../../../main/datasets/merge-record';
 import { failure } from '../../support/app-error';
 import { signInCloudUser } from '../../support/cloud-user';
@@ -56,6 +57,18 @@ async function shared(devices: SyncDevice[], records: Record<string, string> = {
 }
 
 const entries = (map: Map<string, string>) => Object.fromEntries([...map].sort(([one], [other]) => one.localeCompare(other)));
+
+test('the largest record the limits allow (longest name and key, largest value) syncs both ways', async () => {
+  const [a, b] = [await device(), await device()];
+  const dataset = `big-${'d'.repeat(120)}`.slice(0, DEFAULT_LIMITS.datasetNameMaxChars);
+  const key = 'k'.repeat(DEFAULT_LIMITS.keyMaxBytes);
+  const value = '€'.repeat(Math.floor(DEFAULT_LIMITS.valueMaxBytes / 3));
+  a.store.openOrCreate(a.identityId, dataset);
+  a.store.put(a.identityId, dataset, key, value);
+  await a.engine.syncDataset(dataset);
+  await b.engine.syncAll();
+  expect(b.records(dataset).get(key)).toBe(value);
+});
 
 test('three devices committing at once all land: every commit that lost a race was pulled, merged and retried', async () => {
   const devices = [await device(), await device(), await device()];
