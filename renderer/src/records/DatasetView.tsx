@@ -2,7 +2,7 @@
 // a key-prefix filter, add / edit / delete, full values on demand, export and import, the conflict
 // policy, and the conflicts waiting for a choice.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConflictPolicyName, ConflictView, DatasetSummary, RecordRow } from '../../../shared/ipc-contract';
 import { Dialog } from '../common/Dialog';
 import { formatBytes, formatTime, plural } from '../common/format';
@@ -122,6 +122,18 @@ export function DatasetView({ run, name, version, onBack }: Props) {
     const record = await run('records.get', { dataset: name, key: row.key });
     if (record) setShown({ key: row.key, value: record.value });
   };
+
+  // One object for every row, changing only with the dataset, so a scroll re-renders only new rows.
+  const actionsRef = useRef({ edit, show, remove: (key: string) => void run('records.remove', { dataset: name, key }) });
+  actionsRef.current = { edit, show, remove: (key: string) => void run('records.remove', { dataset: name, key }) };
+  const rowActions = useMemo<RowActions>(
+    () => ({
+      edit: (row) => void actionsRef.current.edit(row),
+      show: (row) => void actionsRef.current.show(row),
+      remove: (key) => actionsRef.current.remove(key),
+    }),
+    [],
+  );
 
   const runExport = async () => {
     setBusy('Exporting…');
@@ -252,32 +264,7 @@ export function DatasetView({ run, name, version, onBack }: Props) {
                   </tr>
                 );
               }
-              return (
-                <tr key={row.key} aria-rowindex={item.index + 2} style={{ height: ROW_HEIGHT }} className={row.conflicted ? 'conflicted' : undefined}>
-                  <td className="key">{row.key}</td>
-                  <td className="value">
-                    {row.preview}
-                    {row.truncated && (
-                      <button type="button" className="link" onClick={() => void show(row)}>
-                        … show all ({formatBytes(row.valueBytes)})
-                      </button>
-                    )}
-                  </td>
-                  <td className="modified">
-                    {formatTime(row.modifiedAt)}
-                    {row.pending && <span className="badge pending">not synced</span>}
-                    {row.conflicted && <span className="badge conflict">conflict</span>}
-                  </td>
-                  <td className="row-actions">
-                    <button type="button" className="ghost" onClick={() => void edit(row)}>
-                      Edit
-                    </button>
-                    <button type="button" className="danger-link" onClick={() => void run('records.remove', { dataset: name, key: row.key })}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              );
+              return <RecordLine key={row.key} row={row} index={item.index} actions={rowActions} />;
             })}
             {paddingBottom > 0 && (
               <tr aria-hidden="true">
@@ -323,6 +310,41 @@ export function DatasetView({ run, name, version, onBack }: Props) {
     </section>
   );
 }
+
+interface RowActions {
+  edit(row: RecordRow): void;
+  show(row: RecordRow): void;
+  remove(key: string): void;
+}
+
+const RecordLine = memo(function RecordLine({ row, index, actions }: { row: RecordRow; index: number; actions: RowActions }) {
+  return (
+    <tr aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }} className={row.conflicted ? 'conflicted' : undefined}>
+      <td className="key">{row.key}</td>
+      <td className="value">
+        {row.preview}
+        {row.truncated && (
+          <button type="button" className="link" onClick={() => actions.show(row)}>
+            … show all ({formatBytes(row.valueBytes)})
+          </button>
+        )}
+      </td>
+      <td className="modified">
+        {formatTime(row.modifiedAt)}
+        {row.pending && <span className="badge pending">not synced</span>}
+        {row.conflicted && <span className="badge conflict">conflict</span>}
+      </td>
+      <td className="row-actions">
+        <button type="button" className="ghost" onClick={() => actions.edit(row)}>
+          Edit
+        </button>
+        <button type="button" className="danger-link" onClick={() => actions.remove(row.key)}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+});
 
 function ValueDialog({ shown, onClose }: { shown: { key: string; value: string }; onClose(): void }) {
   return (
