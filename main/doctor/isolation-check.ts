@@ -4,12 +4,13 @@
 // everyone's data, and the team would learn it from its users. The probe's condition can never
 // hold, so even a role that wrongly allows the write changes nothing.
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamodbEndpointOf, type CloudProfile } from '../../shared/cloud-profile';
 import type { AwsCredentials } from '../aws/cognito-credentials';
 import { PARTITION_KEY, SORT_KEY } from '../aws/table-schema';
 import { isNetworkFailure, networkDown } from '../network-failure';
 import { CHECK, failed, passed, sentenceOf, type CheckResult } from './check-result';
+import { doctorDynamoDbClient } from './doctor-dynamodb-client';
 
 const PROBE_SORT_KEY = 'doctor#isolation-probe';
 
@@ -18,18 +19,7 @@ export async function checkIsolation(profile: CloudProfile, credentials: AwsCred
   const timeoutMs = options.timeoutMs ?? 10_000;
   // An identity ID of the pool's region that is certainly not the caller's.
   const stranger = `${profile.region}:${randomUUID()}`;
-  const client = new DynamoDBClient({
-    region: profile.region,
-    ...(profile.dynamodbEndpoint ? { endpoint: profile.dynamodbEndpoint } : {}),
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      sessionToken: credentials.sessionToken,
-      expiration: credentials.expiration,
-    },
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
-  });
+  const client = doctorDynamoDbClient(profile, credentials, timeoutMs);
   const leak = `The authenticated role let identity ${credentials.identityId} write under another identity's partition key (${stranger}) in ${profile.tableName}: every signed-in user can read and overwrite everyone's data. Give the role's DynamoDB statement the condition ForAllValues:StringEquals dynamodb:LeadingKeys = \${cognito-identity.amazonaws.com:sub}, as infra/template.yaml does.`;
   try {
     await client.send(

@@ -1,11 +1,12 @@
 // Check 10: with the signed-in user's own credentials, DescribeTable on the profile's table, and
 // its keys and the bySyncKey index compared with the one schema the app uses (createTableInput).
-import { DescribeTableCommand, DynamoDBClient, type KeySchemaElement, type TableDescription } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, type KeySchemaElement, type TableDescription } from '@aws-sdk/client-dynamodb';
 import type { CloudProfile } from '../../shared/cloud-profile';
 import type { AwsCredentials } from '../aws/cognito-credentials';
 import { createTableInput, SYNC_KEY_INDEX } from '../aws/table-schema';
 import { isNetworkFailure, networkDown } from '../network-failure';
 import { CHECK, failed, passed, sentenceOf, type CheckResult } from './check-result';
+import { doctorDynamoDbClient } from './doctor-dynamodb-client';
 import { dynamodbEndpointOf } from '../../shared/cloud-profile';
 
 const RECREATE = 'A table\'s keys and local secondary indexes are fixed when it is created: create the table from infra/template.yaml (or point tableName at one made from it).';
@@ -43,18 +44,7 @@ export function tableSchemaDifferences(table: TableDescription): string[] {
 export async function checkTable(profile: CloudProfile, credentials: AwsCredentials, options: { timeoutMs?: number } = {}): Promise<CheckResult> {
   const endpoint = dynamodbEndpointOf(profile);
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const client = new DynamoDBClient({
-    region: profile.region,
-    ...(profile.dynamodbEndpoint ? { endpoint: profile.dynamodbEndpoint } : {}),
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      sessionToken: credentials.sessionToken,
-      expiration: credentials.expiration,
-    },
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
-  });
+  const client = doctorDynamoDbClient(profile, credentials, timeoutMs);
   let table: TableDescription | undefined;
   try {
     table = (await client.send(new DescribeTableCommand({ TableName: profile.tableName }))).Table;
