@@ -1,7 +1,7 @@
 // The store's reads (Signal's Interface style: reads apart from writes). None of them writes.
 import { AppError } from '../../shared/errors';
 import type { ConflictPolicyName } from './merge-record';
-import { liveDatasetRow, type RecordRow, type StoreContext } from './store-context';
+import { liveDatasetRow, type ConflictRow, type RecordRow, type StoreContext } from './store-context';
 
 export interface DatasetSummary {
   name: string;
@@ -189,20 +189,13 @@ export function listConflicts(ctx: StoreContext, identityId: string, dataset?: s
        FROM conflicts c JOIN records r ON r.identity_id = c.identity_id AND r.dataset = c.dataset AND r.key = c.key
        WHERE c.identity_id = ? AND (? IS NULL OR c.dataset = ?) ORDER BY c.dataset, c.key`,
     )
-    .all(identityId, dataset ?? null, dataset ?? null) as {
+    .all(identityId, dataset ?? null, dataset ?? null) as (ConflictRow & {
     dataset: string;
-    key: string;
-    remote_value: string | null;
-    remote_deleted: 0 | 1;
-    remote_sync_count: number;
-    remote_device_last_modified: number;
-    remote_last_modified_by: string;
-    detected_at: number;
     local_value: string | null;
     local_deleted: 0 | 1;
     local_device_last_modified: number;
     local_last_modified_by: string;
-  }[];
+  })[];
   return rows.map((row) => ({
     dataset: row.dataset,
     key: row.key,
