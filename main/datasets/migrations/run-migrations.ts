@@ -7,6 +7,7 @@ import { updateToSchemaVersion1 } from './01-datasets-records-conflicts';
 import { updateToSchemaVersion2 } from './02-profile-settings';
 import { updateToSchemaVersion3 } from './03-dirty-records-index';
 import { updateToSchemaVersion4 } from './04-dataset-counters';
+import { updateToSchemaVersion5 } from './05-records-rowid-table';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   { version: 2, migrate: updateToSchemaVersion2 },
   { version: 3, migrate: updateToSchemaVersion3 },
   { version: 4, migrate: updateToSchemaVersion4 },
+  { version: 5, migrate: updateToSchemaVersion5 },
 ];
 
 export function schemaVersionOf(db: Database): number {
