@@ -6,7 +6,6 @@ import { toAppErrorView } from '../shared/errors';
 import { createAuthSession } from './auth/session';
 import { createCognitoCredentials } from './aws/cognito-credentials';
 import { openDatasetStore, type DatasetStore } from './datasets/dataset-store';
-import type { SyncStatus } from './datasets/sync-engine';
 import { createSyncService, type SyncService } from './datasets/sync-service';
 import type { EventHub } from './ipc/event-hub';
 import { datasetHandlers } from './ipc/handlers/datasets';
@@ -68,20 +67,17 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // The renderer hears of changes to the signed-in user's data, whichever device made them.
   const signedInIdentity = () => (session.view().state === 'signedIn' ? sync.identityId().catch(() => undefined) : Promise.resolve(undefined));
-  const publishStatus = (identityId: string, status: SyncStatus) => hub.emit('sync.status', syncStatusView(store, identityId, status));
-  // A change here moves "N changes pending" (and "Work offline" the state) without any sync running.
-  const refreshStatus = () => void sync.status().then(({ identityId, status }) => publishStatus(identityId, status), () => undefined);
   const stopStoreEvents = store.subscribe((event) => {
-    if (event.type === 'workOfflineChanged') return refreshStatus();
+    if (event.type === 'workOfflineChanged') return;
     void signedInIdentity().then((identityId) => {
       if (identityId !== event.identityId) return;
       if (event.type === 'datasetsChanged') hub.emit('datasets.changed', {});
       else if (event.type === 'recordsChanged') hub.emit('records.changed', { dataset: event.dataset, origin: event.origin });
       else hub.emit('conflicts.changed', { dataset: event.dataset });
-      refreshStatus();
     });
   });
-  const stopStatusEvents = sync.onStatus(publishStatus);
+  // The engine tells its status after syncs and after local writes alike ("N changes pending").
+  const stopStatusEvents = sync.onStatus((identityId, status) => hub.emit('sync.status', syncStatusView(store, identityId, status)));
 
   const handlers: Handlers = {
     ...sessionHandlers(session, profile, (options) => sync.signOut(options)),
