@@ -3,10 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BAKED_PROFILE_FILE, CLOUD_PROFILE_ENV, findCloudProfile } from '../../main/cloud-profile-source';
-import { failure } from '../support/app-error';
-
-/** The AppError a synchronous call throws. */
-const refused = (call: () => unknown) => failure(Promise.resolve().then(call));
+import { thrown } from '../support/app-error';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cloud-profile-source-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -39,19 +36,19 @@ describe('a packaged app finds its cloud profile: --cloud, then the environment,
     expect(findCloudProfile({ env: {}, resourcesDir })).toMatchObject({ file: baked, profile: { clientId: 'baked' } });
   });
 
-  test('without any, CLOUD_PROFILE_MISSING names all three ways to give one', async () => {
-    const error = await refused(() => findCloudProfile({ env: {}, resourcesDir: join(scratch, 'empty') }));
+  test('without any, CLOUD_PROFILE_MISSING names all three ways to give one', () => {
+    const error = thrown(() => findCloudProfile({ env: {}, resourcesDir: join(scratch, 'empty') }));
     expect(error.code).toBe('CLOUD_PROFILE_MISSING');
     expect(error.message).toContain('--cloud FILE');
     expect(error.message).toContain(CLOUD_PROFILE_ENV);
     expect(error.message).toContain(BAKED_PROFILE_FILE);
-    expect((await refused(() => findCloudProfile({ env: {} }))).code).toBe('CLOUD_PROFILE_MISSING');
+    expect(thrown(() => findCloudProfile({ env: {} })).code).toBe('CLOUD_PROFILE_MISSING');
   });
 
-  test('a named file that is broken is refused, never skipped for the next source', async () => {
+  test('a named file that is broken is refused, never skipped for the next source', () => {
     const broken = join(scratch, 'broken.json');
     writeFileSync(broken, 'nope');
-    expect((await refused(() => findCloudProfile({ argument: broken, env: {}, resourcesDir }))).code).toBe('CLOUD_PROFILE_INVALID');
-    expect((await refused(() => findCloudProfile({ env: { [CLOUD_PROFILE_ENV]: broken }, resourcesDir }))).code).toBe('CLOUD_PROFILE_INVALID');
+    expect(thrown(() => findCloudProfile({ argument: broken, env: {}, resourcesDir })).code).toBe('CLOUD_PROFILE_INVALID');
+    expect(thrown(() => findCloudProfile({ env: { [CLOUD_PROFILE_ENV]: broken }, resourcesDir })).code).toBe('CLOUD_PROFILE_INVALID');
   });
 });

@@ -10,3 +10,14 @@ export async function failure(promise: Promise<unknown>): Promise<AppError> {
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
+
+/** The AppError a synchronous call throws (failing the test if it returns or throws anything else). */
+export function thrown(act: () => unknown): AppError {
+  try {
+    act();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('it did not throw');
+}

@@ -6,21 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { DatasetStore, DatasetStoreEvent } from '../../../main/datasets/dataset-store';
 import { createLogger } from '../../../main/log';
-import { AppError } from '../../../shared/errors';
 import { openTestStore, tempProfileDir, testClock } from '../../support/dataset-store';
+import { thrown } from '../../support/app-error';
 
 const ALICE = 'us-east-1:11111111-1111-4111-8111-111111111111';
 const BOB = 'us-east-1:22222222-2222-4222-8222-222222222222';
 
-function thrown(act: () => unknown): AppError {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('it did not throw');
-}
 
 function allKeys(store: DatasetStore, identityId: string, dataset: string, prefix?: string, limit = 100): string[][] {
   const pages: string[][] = [];

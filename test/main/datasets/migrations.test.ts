@@ -6,21 +6,12 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { datasetsFileOf, openDatasetDatabase } from '../../../main/datasets/open-database';
 import { runMigrations, SCHEMA_MIGRATIONS, schemaVersionOf } from '../../../main/datasets/migrations/run-migrations';
-import { AppError } from '../../../shared/errors';
 import { FIXTURE_IDENTITY, fixtureFile, OTHER_FIXTURE_IDENTITY } from '../../fixtures/make-db-fixtures';
 import { openTestStore, tempProfileDir } from '../../support/dataset-store';
+import { thrown } from '../../support/app-error';
 
 const LATEST = SCHEMA_MIGRATIONS.length;
 
-function thrown(act: () => unknown): AppError {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('it did not throw');
-}
 
 test('every older schema version has a fixture file', () => {
   for (let version = 1; version < LATEST; version += 1) expect(existsSync(fixtureFile(version)), `datasets-v${version}.sqlite`).toBe(true);
