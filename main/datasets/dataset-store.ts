@@ -86,7 +86,7 @@ export interface DatasetStore {
     records: readonly sync.CommittedRecord[],
   ): { cleaned: number; stillDirty: number };
   /** The delete header landed at `newSyncCount` (or the remote never had it). */
-  markDeletePushed(identityId: string, dataset: string, newSyncCount: number): void;
+  markDeletePushed(identityId: string, dataset: string, newSyncCount: number, syncedGeneration: number): void;
   /** Pull step 3 in one transaction: header (delete / new generation), merge of every record, S := H. */
   applyPull(identityId: string, dataset: string, pull: { header: sync.PullHeader; records: readonly RemoteRecord[] }): sync.PullResult;
   /** A sync found these datasets unchanged: only their last-synced time moves. */
@@ -153,7 +153,7 @@ export function openDatasetStore(options: DatasetStoreOptions): DatasetStore {
     pendingChanges: (identityId, dataset, pendingOptions) => sync.pendingChanges(ctx, identityId, dataset, pendingOptions),
     markCommitted: (identityId, dataset, newSyncCount, generation, records) =>
       sync.markCommitted(ctx, identityId, dataset, newSyncCount, generation, records),
-    markDeletePushed: (identityId, dataset, newSyncCount) => sync.markDeletePushed(ctx, identityId, dataset, newSyncCount),
+    markDeletePushed: (identityId, dataset, newSyncCount, syncedGeneration) => sync.markDeletePushed(ctx, identityId, dataset, newSyncCount, syncedGeneration),
     applyPull: (identityId, dataset, pull) => {
       const result = sync.applyPull(ctx, identityId, dataset, pull);
       log.debug('applied a pull', {

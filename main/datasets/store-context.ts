@@ -40,6 +40,8 @@ export function statementCache(db: Database): (text: string) => Statement {
 export interface DatasetRow {
   name: string;
   last_sync_count: number;
+  /** The remote generation last_sync_count counts in (the local generation is ahead after a re-create here). */
+  synced_generation: number;
   generation: number;
   deleted: 0 | 1;
   header_dirty: 0 | 1;

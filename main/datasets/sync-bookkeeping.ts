@@ -10,6 +10,8 @@ export interface DatasetSyncState {
   name: string;
   /** S: the header syncCount this copy has merged up to. */
   lastSyncCount: number;
+  /** The remote generation S counts in: the one this copy last saw or wrote. */
+  syncedGeneration: number;
   /** The generation the local records belong to; the push writes it into the header. */
   generation: number;
   /** Deleted here (hidden from the user). */
@@ -110,6 +112,7 @@ function stateOf(ctx: StoreContext, identityId: string, row: DatasetRow): Datase
   return {
     name: row.name,
     lastSyncCount: row.last_sync_count,
+    syncedGeneration: row.synced_generation,
     generation: row.generation,
     deleted: row.deleted === 1,
     deletePending: row.deleted === 1 && row.header_dirty === 1,
@@ -185,10 +188,11 @@ export function markCommitted(
       const sameContent = row.deleted === 0 && row.generation === generation;
       ctx
         .sql(
-          `UPDATE datasets SET last_sync_count = max(last_sync_count, ?), last_synced_at = ?,
-             header_dirty = CASE WHEN ? THEN 0 ELSE header_dirty END WHERE identity_id = ? AND name = ?`,
+          `UPDATE datasets SET last_sync_count = max(last_sync_count, @newSyncCount), last_synced_at = @now,
+             synced_generation = CASE WHEN @newSyncCount >= last_sync_count THEN @generation ELSE synced_generation END,
+             header_dirty = CASE WHEN @sameContent THEN 0 ELSE header_dirty END WHERE identity_id = @identityId AND name = @dataset`,
         )
-        .run(newSyncCount, ctx.now(), sameContent ? 1 : 0, identityId, dataset);
+        .run({ newSyncCount, now: ctx.now(), generation, sameContent: sameContent ? 1 : 0, identityId, dataset });
       if (!sameContent) return 0;
       let count = 0;
       for (const record of records) {
@@ -210,16 +214,19 @@ export function markCommitted(
   return { cleaned, stillDirty: records.length - cleaned };
 }
 
-/** The delete header was written at `newSyncCount` (or the remote had no such dataset): the delete is done. */
-export function markDeletePushed(ctx: StoreContext, identityId: string, dataset: string, newSyncCount: number): void {
+/**
+ * The delete header was written at `newSyncCount` of `syncedGeneration` (or the remote held nothing
+ * of this copy's, and S stays where it was): the delete is done.
+ */
+export function markDeletePushed(ctx: StoreContext, identityId: string, dataset: string, newSyncCount: number, syncedGeneration: number): void {
   ctx.db
     .transaction(() => {
       ctx
         .sql(
-          `UPDATE datasets SET last_sync_count = max(last_sync_count, ?), last_synced_at = ?,
+          `UPDATE datasets SET last_sync_count = max(last_sync_count, ?), synced_generation = ?, last_synced_at = ?,
              header_dirty = CASE WHEN deleted = 1 THEN 0 ELSE header_dirty END WHERE identity_id = ? AND name = ?`,
         )
-        .run(newSyncCount, ctx.now(), identityId, dataset);
+        .run(newSyncCount, syncedGeneration, ctx.now(), identityId, dataset);
     })
     .immediate();
 }
@@ -275,8 +282,8 @@ export function applyPull(
         result.ignored += pull.records.length;
       }
       ctx
-        .sql('UPDATE datasets SET last_sync_count = ?, last_synced_at = ? WHERE identity_id = ? AND name = ?')
-        .run(header.syncCount, ctx.now(), identityId, dataset);
+        .sql('UPDATE datasets SET last_sync_count = ?, synced_generation = ?, last_synced_at = ? WHERE identity_id = ? AND name = ?')
+        .run(header.syncCount, header.generation, ctx.now(), identityId, dataset);
     })
     .immediate();
   if (result.appeared || result.remoteReset !== null) ctx.emit({ type: 'datasetsChanged', identityId });

@@ -69,14 +69,17 @@ export function hasLocalChanges(state: DatasetSyncState | undefined): boolean {
 }
 
 /**
- * Pull: the records committed since this copy's S (all of the header's generation when the
- * generation changed), merged in ONE store transaction, after which S = the header's syncCount.
+ * Pull: the records committed since this copy's S (all of the header's generation when S counts in
+ * another generation, or when this copy, deleted here, holds nothing), merged in ONE store
+ * transaction, after which S = the header's syncCount.
  */
 export async function pullChanges(ctx: SyncContext, dataset: string, header: remote.RemoteHeader): Promise<PullResult> {
   const state = ctx.store.syncState(ctx.identityId, dataset);
-  const sameGeneration = state !== undefined && state.generation === header.generation;
-  // A copy deleted or re-created here in a newer generation keeps its own records: nothing to read.
-  const skipRecords = header.deleted || (state !== undefined && (state.generation > header.generation || state.deletePending));
+  const holdsNothing = state?.deleted === true && !state.deletePending;
+  const sameGeneration = state !== undefined && !holdsNothing && state.syncedGeneration === header.generation;
+  // A copy re-created here in a newer generation keeps its own records, and a delete waiting here
+  // replaces the remote: nothing to read. (A delete already pushed has no generation of its own left.)
+  const skipRecords = header.deleted || (state !== undefined && (state.deletePending || (!state.deleted && state.generation > header.generation)));
   const records = skipRecords
     ? []
     : await remote.pullChanges(
@@ -161,10 +164,12 @@ async function commitDatasetDelete(
   header: remote.RemoteHeader | undefined,
 ): Promise<CommitStep> {
   const deletedAt = state.lastSyncCount;
-  // Never reached the remote, already deleted there, or re-created since in a generation this copy
-  // never saw: nothing of it is ours to delete. S stays, so the next pull brings what is there.
-  if (header === undefined || header.deleted || header.generation !== state.generation) {
-    ctx.store.markDeletePushed(ctx.identityId, dataset, deletedAt);
+  // Never reached the remote, never seen from it, already deleted there, or re-created since in a
+  // generation this copy never saw: nothing of it is ours to delete. S stays, so the next pull
+  // brings what is there. The generation compared is the one S counts in, not the local one, which
+  // a re-create here moved ahead (delete, re-create, delete must still delete what this copy saw).
+  if (header === undefined || header.deleted || deletedAt === 0 || header.generation !== state.syncedGeneration) {
+    ctx.store.markDeletePushed(ctx.identityId, dataset, deletedAt, state.syncedGeneration);
     return { outcome: 'done', pushed: 0 };
   }
   const concurrent =
@@ -189,7 +194,7 @@ async function commitDatasetDelete(
     : await remote.commitDelete(ctx.table, { dataset, syncCount: header.syncCount, generation: header.generation, deviceId: ctx.deviceId, now: ctx.now() });
   if (!outcome.committed) return { outcome: 'conflict', pushed: 0 };
   // Re-created: S stays at the delete, so the next pull takes the new generation from its start.
-  ctx.store.markDeletePushed(ctx.identityId, dataset, fits ? deletedAt : outcome.syncCount);
+  ctx.store.markDeletePushed(ctx.identityId, dataset, fits ? deletedAt : outcome.syncCount, header.generation);
   await purgeQuietly(ctx, { ...header, syncCount: outcome.syncCount, ...(fits ? { generation: header.generation + 1 } : { deleted: true }) });
   return { outcome: 'done', pushed: 0 };
 }
@@ -204,9 +209,14 @@ async function purgeQuietly(ctx: SyncContext, header: remote.RemoteHeader): Prom
   }
 }
 
-/** Deleted and re-created here (a newer generation) while others committed after this copy's S. */
+/** Records of the header's generation this copy never saw: after S in the generation S counts in, else all. */
+function unseenSince(state: DatasetSyncState, header: remote.RemoteHeader): number {
+  return header.generation === state.syncedGeneration ? state.lastSyncCount : 0;
+}
+
+/** Deleted and re-created here (a newer generation) while others committed what this copy never saw. */
 function isRecreatedHere(state: DatasetSyncState, header: remote.RemoteHeader): boolean {
-  return state.headerPending && !header.deleted && state.generation > header.generation && header.syncCount > state.lastSyncCount;
+  return state.headerPending && !header.deleted && state.generation > header.generation && header.syncCount > unseenSince(state, header);
 }
 
 /**
@@ -222,7 +232,7 @@ async function keepConcurrentAcrossRecreate(
   header: remote.RemoteHeader,
 ): Promise<{ header: remote.RemoteHeader; pulled: PullResult } | undefined> {
   const concurrent = (
-    await remote.pullChanges(ctx.table, dataset, { after: state.lastSyncCount, through: header.syncCount, generation: header.generation })
+    await remote.pullChanges(ctx.table, dataset, { after: unseenSince(state, header), through: header.syncCount, generation: header.generation })
   ).filter((record) => !record.deleted);
   const keep = concurrent.map((record) => ({ key: record.key, value: record.value, deviceLastModified: record.deviceLastModified }));
   if (keep.length === 0 || remote.splitIntoCommits(dataset, keep).length !== 1) {

@@ -8,6 +8,7 @@ import { updateToSchemaVersion2 } from './02-profile-settings';
 import { updateToSchemaVersion3 } from './03-dirty-records-index';
 import { updateToSchemaVersion4 } from './04-dataset-counters';
 import { updateToSchemaVersion5 } from './05-records-rowid-table';
+import { updateToSchemaVersion6 } from './06-synced-generation';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   { version: 3, migrate: updateToSchemaVersion3 },
   { version: 4, migrate: updateToSchemaVersion4 },
   { version: 5, migrate: updateToSchemaVersion5 },
+  { version: 6, migrate: updateToSchemaVersion6 },
 ];
 
 export function schemaVersionOf(db: Database): number {

@@ -37,7 +37,7 @@ test.each(Array.from({ length: LATEST - 1 }, (_, index) => index + 1))(
         ['draft', 'not pushed yet'],
         ['gone', null],
       ]);
-      expect(store.syncState(FIXTURE_IDENTITY, 'old-stuff')).toMatchObject({ deleted: true, deletePending: true, lastSyncCount: 2 });
+      expect(store.syncState(FIXTURE_IDENTITY, 'old-stuff')).toMatchObject({ deleted: true, deletePending: true, lastSyncCount: 2, syncedGeneration: 0 });
       expect(store.getRecord(OTHER_FIXTURE_IDENTITY, 'notes', 'greeting')?.value).toBe('someone else');
       // "Work offline" exists from version 2 on; before that it was off.
       expect(store.workOffline()).toBe(version >= 2);

@@ -258,8 +258,8 @@ describe('delete and recreate', () => {
     expect(store.listDatasets(ID)).toEqual([]);
     expect(store.syncState(ID, 'd')).toMatchObject({ deletePending: true, lastSyncCount: 2 });
 
-    store.markDeletePushed(ID, 'd', 3);
-    expect(store.syncState(ID, 'd')).toMatchObject({ deleted: true, deletePending: false, lastSyncCount: 3 });
+    store.markDeletePushed(ID, 'd', 3, 0);
+    expect(store.syncState(ID, 'd')).toMatchObject({ deleted: true, deletePending: false, lastSyncCount: 3, syncedGeneration: 0 });
     expect(store.listSyncStates(ID).map((s) => s.name)).toEqual(['d']);
     expect(store.unsyncedChanges(ID).total).toBe(0);
     store.close();

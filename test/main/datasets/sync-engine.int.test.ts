@@ -337,3 +337,59 @@ test('a dataset deleted and re-created here before syncing replaces the old reco
   expect(entries(a.records(dataset))).toEqual(expected);
   expect(entries(b.records(dataset))).toEqual(expected);
 });
+
+test('deleted, re-created and deleted again here before syncing: the delete still reaches the remote and every device', async () => {
+  const [a, b] = [await device(), await device()];
+  const dataset = await shared([a, b], { old: 'seen by a' });
+  a.store.deleteDataset(a.identityId, dataset);
+  a.store.openOrCreate(a.identityId, dataset);
+  a.store.put(a.identityId, dataset, 'brief', 'written between the two deletes');
+  a.store.deleteDataset(a.identityId, dataset);
+  await a.engine.syncAll();
+  expect(await remoteRecords(a.table, dataset)).toEqual(new Map());
+  await b.engine.syncAll();
+  await a.engine.syncAll();
+  for (const each of [a, b]) {
+    expect(each.store.listDatasets(each.identityId).map((summary) => summary.name)).not.toContain(dataset);
+    expect(each.records(dataset)).toEqual(new Map());
+  }
+});
+
+test('a dataset deleted here twice before it ever synced, then created on another device, arrives here whole', async () => {
+  const [a, b] = [await device(), await device()];
+  const dataset = freshDataset();
+  for (let round = 0; round < 2; round += 1) {
+    a.store.openOrCreate(a.identityId, dataset);
+    a.store.put(a.identityId, dataset, 'draft', `never synced ${round}`);
+    a.store.deleteDataset(a.identityId, dataset);
+  }
+  b.store.openOrCreate(b.identityId, dataset);
+  b.store.put(b.identityId, dataset, 'from-b', 'written on b');
+  await b.engine.syncAll();
+  // a's deletes were of copies the remote never held: nothing of b's is deleted, and a gets it all.
+  await a.engine.syncAll();
+  await a.engine.syncAll();
+  const expected = new Map([['from-b', 'written on b']]);
+  expect(await remoteRecords(a.table, dataset)).toEqual(expected);
+  expect(a.records(dataset)).toEqual(expected);
+});
+
+test('re-created here while another device deleted and re-created it too: both new generations’ records meet, none is skipped', async () => {
+  const [a, b] = [await device(), await device()];
+  const dataset = await shared([a, b], { old: 'seen by both' }, 'manual');
+  // Both devices delete and re-create the dataset; b's new generation reaches the remote first.
+  for (const each of [a, b]) {
+    each.store.deleteDataset(each.identityId, dataset);
+    each.store.openOrCreate(each.identityId, dataset);
+  }
+  b.store.put(b.identityId, dataset, 'one', 'first on b');
+  b.store.put(b.identityId, dataset, 'two', 'second on b');
+  await b.engine.syncDataset(dataset);
+  a.store.put(a.identityId, dataset, 'three', 'on a');
+  await a.engine.syncDataset(dataset);
+  await b.engine.syncDataset(dataset);
+  const expected = { one: 'first on b', three: 'on a', two: 'second on b' };
+  expect(entries(await remoteRecords(a.table, dataset))).toEqual(expected);
+  expect(entries(a.records(dataset))).toEqual(expected);
+  expect(entries(b.records(dataset))).toEqual(expected);
+});

@@ -18,6 +18,7 @@ const header = (dataset: string, syncCount: number, overrides: Partial<RemoteHea
 const state = (name: string, lastSyncCount: number, overrides: Partial<DatasetSyncState> = {}): DatasetSyncState => ({
   name,
   lastSyncCount,
+  syncedGeneration: 0,
   generation: 0,
   deleted: false,
   deletePending: false,

@@ -6,6 +6,7 @@ import { syncStatusOf, type EngineActivity } from '../../../main/datasets/sync-s
 const state = (name: string, overrides: Partial<DatasetSyncState> = {}): DatasetSyncState => ({
   name,
   lastSyncCount: 3,
+  syncedGeneration: 0,
   generation: 0,
   deleted: false,
   deletePending: false,
