@@ -164,11 +164,7 @@ async function commitDatasetDelete(
   header: remote.RemoteHeader | undefined,
 ): Promise<CommitStep> {
   const deletedAt = state.lastSyncCount;
-  // Never reached the remote, never seen from it, already deleted there, or re-created since in a
-  // generation this copy never saw: nothing of it is ours to delete. S stays, so the next pull
-  // brings what is there. The generation compared is the one S counts in, not the local one, which
-  // a re-create here moved ahead (delete, re-create, delete must still delete what this copy saw).
-  if (header === undefined || header.deleted || deletedAt === 0 || header.generation !== state.syncedGeneration) {
+  if (!deletesRemoteCopy(state, header)) {
     ctx.store.markDeletePushed(ctx.identityId, dataset, deletedAt, state.syncedGeneration);
     return { outcome: 'done', pushed: 0 };
   }
@@ -197,6 +193,17 @@ async function commitDatasetDelete(
   ctx.store.markDeletePushed(ctx.identityId, dataset, fits ? deletedAt : outcome.syncCount, header.generation);
   await purgeQuietly(ctx, { ...header, syncCount: outcome.syncCount, ...(fits ? { generation: header.generation + 1 } : { deleted: true }) });
   return { outcome: 'done', pushed: 0 };
+}
+
+/**
+ * Whether a delete made here has something on the remote to delete: the generation this copy saw is
+ * still there. Not when the dataset never reached the remote, was never seen from it (S = 0), is
+ * already deleted there, or was re-created since in a generation this copy never saw. The
+ * generation compared is the one S counts in, not the local one, which a re-create here moved
+ * ahead (delete, re-create, delete must still delete what this copy saw).
+ */
+function deletesRemoteCopy(state: DatasetSyncState, header: remote.RemoteHeader | undefined): header is remote.RemoteHeader {
+  return header !== undefined && !header.deleted && state.lastSyncCount > 0 && header.generation === state.syncedGeneration;
 }
 
 /** Removing a deleted generation's items is housekeeping: a failure is logged, and any device retries it. */
@@ -268,7 +275,8 @@ function emptyPull(): PullResult {
  */
 function forgetLostRemote(ctx: SyncContext, dataset: string): void {
   const state = ctx.store.syncState(ctx.identityId, dataset);
-  if (state === undefined || state.lastSyncCount === 0 || state.deletePending) return;
+  // A copy deleted here has nothing to commit again: it stays deleted.
+  if (state === undefined || state.lastSyncCount === 0 || state.deleted) return;
   ctx.log.warn('the table has no header for a dataset synced before; committing it again from syncCount 0');
   ctx.store.applyPull(ctx.identityId, dataset, { header: { syncCount: 0, generation: state.generation, deleted: false }, records: [] });
 }
@@ -293,7 +301,13 @@ export async function syncDataset(
   let header = knownHeader === null ? undefined : knownHeader;
   for (let attempt = 1; attempt <= backoff.maxAttempts; attempt += 1) {
     if (attempt > 1 || knownHeader === undefined) header = await remote.getHeader(ctx.table, dataset);
-    const before = ctx.store.syncState(ctx.identityId, dataset);
+    let before = ctx.store.syncState(ctx.identityId, dataset);
+    if (before?.deletePending === true && !deletesRemoteCopy(before, header)) {
+      // Nothing the remote holds is this copy's to delete: the delete is done here, and whatever the
+      // remote holds (created or re-created elsewhere) arrives in this same sync.
+      ctx.store.markDeletePushed(ctx.identityId, dataset, before.lastSyncCount, before.syncedGeneration);
+      before = ctx.store.syncState(ctx.identityId, dataset);
+    }
     if (header !== undefined && before !== undefined && isRecreatedHere(before, header)) {
       const kept = await keepConcurrentAcrossRecreate(ctx, dataset, before, header);
       if (kept === undefined) {

@@ -294,6 +294,19 @@ test('a dataset whose header vanished from the table (a replaced table) is commi
   expect(await remoteRecords(a.table, dataset)).toEqual(new Map([['k', 'after the loss']]));
 });
 
+test('a dataset deleted here whose header then vanished from the table stays deleted, not back as an empty dataset', async () => {
+  const a = await device();
+  const dataset = await shared([a], { k: 'v' });
+  a.store.deleteDataset(a.identityId, dataset);
+  await a.engine.syncDataset(dataset);
+  const { DeleteItemCommand } = await import('@aws-sdk/client-dynamodb');
+  const { datasetSortKey } = await import('../../../main/aws/table-schema');
+  await a.client.send(new DeleteItemCommand({ TableName: a.table.tableName, Key: { pk: { S: a.identityId }, sk: { S: datasetSortKey(dataset) } } }));
+  await a.engine.syncDataset(dataset);
+  expect(a.store.listDatasets(a.identityId).map((each) => each.name)).not.toContain(dataset);
+  expect(await remoteRecords(a.table, dataset)).toEqual(new Map());
+});
+
 test('a delete pushed after other devices committed keeps what they wrote meanwhile, and only that', async () => {
   const [a, b] = [await device(), await device()];
   const dataset = await shared([a, b], { old: 'seen by a' });
@@ -366,8 +379,8 @@ test('a dataset deleted here twice before it ever synced, then created on anothe
   b.store.openOrCreate(b.identityId, dataset);
   b.store.put(b.identityId, dataset, 'from-b', 'written on b');
   await b.engine.syncAll();
-  // a's deletes were of copies the remote never held: nothing of b's is deleted, and a gets it all.
-  await a.engine.syncAll();
+  // a's deletes were of copies the remote never held: nothing of b's is deleted, and a gets it all
+  // in that same sync.
   await a.engine.syncAll();
   const expected = new Map([['from-b', 'written on b']]);
   expect(await remoteRecords(a.table, dataset)).toEqual(expected);

@@ -219,12 +219,10 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
 
 const histories = fc.array(step, { minLength: 1, maxLength: 14 });
 
-/**
- * Histories that once failed, run first on every run. CI seed -1423833072 (manual): a dataset
- * deleted twice on one device without ever syncing, then written on another device — the write
- * reached the remote, but a replica did not converge to it.
- */
+/** Histories that once failed, run first on every run (seeds from CI and local runs). */
 const FOUND: Step[][] = [
+  // Seed -1423833072: deleted, re-created and deleted again after a sync — the delete never reached
+  // the remote (the local generation was compared with the remote's).
   [
     { kind: 'put', device: 1, dataset: 1, key: 0, value: 'a' },
     { kind: 'sync', device: 1, dataset: 1 },
@@ -232,6 +230,8 @@ const FOUND: Step[][] = [
     { kind: 'put', device: 1, dataset: 1, key: 1, value: 'b' },
     { kind: 'deleteDataset', device: 1, dataset: 1 },
   ],
+  // The same seed: deleted twice on one device before it ever synced, then written on another — the
+  // write reached the remote but never this device.
   [
     { kind: 'put', device: 1, dataset: 1, key: 0, value: 'a' },
     { kind: 'deleteDataset', device: 1, dataset: 1 },
@@ -239,6 +239,15 @@ const FOUND: Step[][] = [
     { kind: 'deleteDataset', device: 1, dataset: 1 },
     { kind: 'put', device: 0, dataset: 1, key: 0, value: 'a' },
     { kind: 'put', device: 0, dataset: 0, key: 0, value: 'a' },
+  ],
+  // Seed 625743059: a delete of a copy that never synced left the device without the other
+  // device's dataset until a second sync.
+  [
+    { kind: 'put', device: 1, dataset: 0, key: 0, value: 'a' },
+    { kind: 'put', device: 0, dataset: 0, key: 0, value: 'a' },
+    { kind: 'deleteDataset', device: 0, dataset: 0 },
+    { kind: 'sync', device: 1, dataset: 0 },
+    { kind: 'sync', device: 2, dataset: 0 },
   ],
 ];
 const examples = FOUND.map((steps): [Step[]] => [steps]);
