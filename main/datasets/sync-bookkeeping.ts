@@ -313,7 +313,8 @@ function decideHeader(ctx: StoreContext, identityId: string, row: DatasetRow, he
       setDataset({ generation: header.generation, deleted: 1, header_dirty: 0 });
       return false;
     }
-    // Deleted here after a remote delete, and since re-created elsewhere: it comes back, new records only.
+    // Deleted here (the delete pushed, or nothing on the remote was this copy's) and live on the
+    // remote, re-created or created elsewhere: it comes back with that generation's records, all of them.
     setDataset({ generation: header.generation, deleted: 0, header_dirty: 0 });
     result.appeared = true;
     return true;
