@@ -5,7 +5,8 @@
 // manual no value written disappears unless it was overwritten where it was seen or a conflict
 // listed it (the quiet phase then settles every conflict with "theirs").
 // Runs: 200 in CI, 25 locally, PROPERTY_RUNS to choose; fast-check prints the seed on failure,
-// PROPERTY_SEED replays it, and FOUND keeps the histories that once failed.
+// PROPERTY_SEED replays it, FOUND keeps the histories that once failed, PROPERTY_MAX_STEPS makes
+// histories longer (14 steps by default).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -217,7 +218,7 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
   }
 }
 
-const histories = fc.array(step, { minLength: 1, maxLength: 14 });
+const histories = fc.array(step, { minLength: 1, maxLength: Number(process.env.PROPERTY_MAX_STEPS ?? 14) });
 
 /** Histories that once failed, run first on every run (seeds from CI and local runs). */
 const FOUND: Step[][] = [
