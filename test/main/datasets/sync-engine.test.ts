@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import type { RemoteHeader } from '../../../main/aws/dataset-table';
 import type { DatasetSyncState } from '../../../main/datasets/dataset-store';
 import { backoffDelay, datasetsToSync } from '../../../main/datasets/sync-engine';
+import { syncStateOf } from '../../support/sync-state';
 
 const header = (dataset: string, syncCount: number, overrides: Partial<RemoteHeader> = {}): RemoteHeader => ({
   dataset,
@@ -15,22 +16,7 @@ const header = (dataset: string, syncCount: number, overrides: Partial<RemoteHea
   lastModifiedBy: 'x',
   ...overrides,
 });
-const state = (name: string, lastSyncCount: number, overrides: Partial<DatasetSyncState> = {}): DatasetSyncState => ({
-  name,
-  lastSyncCount,
-  syncedGeneration: 0,
-  generation: 0,
-  deleted: false,
-  deletePending: false,
-  headerPending: false,
-  policy: 'manual',
-  pendingRecords: 0,
-  conflicts: 0,
-  recordCount: 0,
-  bytes: 0,
-  lastSyncedAt: null,
-  ...overrides,
-});
+const state = (name: string, lastSyncCount: number, overrides: Partial<DatasetSyncState> = {}) => syncStateOf(name, { lastSyncCount, ...overrides });
 
 test('a sync visits only datasets whose header moved, that are new on either side, or that have local changes', () => {
   const { visit, unchanged } = datasetsToSync(

@@ -2,23 +2,10 @@
 import { expect, test } from 'vitest';
 import type { DatasetSyncState } from '../../../main/datasets/dataset-store';
 import { syncStatusOf, type EngineActivity } from '../../../main/datasets/sync-status';
+import { syncStateOf } from '../../support/sync-state';
 
-const state = (name: string, overrides: Partial<DatasetSyncState> = {}): DatasetSyncState => ({
-  name,
-  lastSyncCount: 3,
-  syncedGeneration: 0,
-  generation: 0,
-  deleted: false,
-  deletePending: false,
-  headerPending: false,
-  policy: 'manual',
-  pendingRecords: 0,
-  conflicts: 0,
-  recordCount: 1,
-  bytes: 10,
-  lastSyncedAt: 1_000,
-  ...overrides,
-});
+const state = (name: string, overrides: Partial<DatasetSyncState> = {}) =>
+  syncStateOf(name, { lastSyncCount: 3, recordCount: 1, bytes: 10, lastSyncedAt: 1_000, ...overrides });
 const idle: EngineActivity = { online: true, syncing: new Map(), errors: new Map() };
 const denied = { code: 'ACCESS_DENIED' as const, message: 'refused' };
 
