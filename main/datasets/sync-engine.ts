@@ -164,6 +164,8 @@ async function commitDatasetDelete(
   header: remote.RemoteHeader | undefined,
 ): Promise<CommitStep> {
   const deletedAt = state.lastSyncCount;
+  // syncDataset settles such a delete before its pull; this guard narrows `header` and keeps
+  // commitChanges safe for a caller that did not.
   if (!deletesRemoteCopy(state, header)) {
     ctx.store.markDeletePushed(ctx.identityId, dataset, deletedAt, state.syncedGeneration);
     return { outcome: 'done', pushed: 0 };
