@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { serveUntilSignal } from '../main/serve-until-signal';
 import { LocalCloudError } from './local-cloud-error';
+import { isAlive, startDevCloud } from './dev-cloud';
 import { DEFAULT_DATA_DIR, startLocalCloud } from './start-local-cloud';
 
 const USAGE = 'Usage: npm run localcloud -- [--data-dir DIR] [--in-memory]';
@@ -37,13 +38,22 @@ async function main(): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const inMemory = values['in-memory'] ?? false;
-  const cloud = await startLocalCloud({
-    inMemory,
-    dataDir: inMemory ? undefined : resolve(values['data-dir'] ?? DEFAULT_DATA_DIR),
-  });
+  if (values['in-memory'] && values['data-dir'] !== undefined) fail('BAD_OPTION: Choose --data-dir or --in-memory, not both.');
+  if (values['in-memory']) {
+    const cloud = await startLocalCloud({ inMemory: true });
+    serveUntilSignal(() => cloud.stop(), (error) => fail(`stopping failed: ${String(error)}`));
+    process.stdout.write(`${JSON.stringify(cloud.describe())}\n`);
+    return;
+  }
+  // A data dir is one cloud: when an app (npm start, start:web) already runs it, this joins it.
+  const cloud = await startDevCloud(resolve(values['data-dir'] ?? DEFAULT_DATA_DIR));
+  if (cloud.shared) {
+    process.stderr.write(`localcloud: already running in this data dir (started by pid ${cloud.ownerPid}); serving its profile until Ctrl-C.\n`);
+    // Nothing of its own keeps this process alive: it stays for as long as the shared cloud runs.
+    setInterval(() => isAlive(cloud.ownerPid) || fail(`the shared local cloud stopped with the command that started it (pid ${cloud.ownerPid}).`), 1_000);
+  }
   serveUntilSignal(() => cloud.stop(), (error) => fail(`stopping failed: ${String(error)}`));
-  process.stdout.write(`${JSON.stringify(cloud.describe())}\n`);
+  process.stdout.write(`${JSON.stringify({ ...cloud.profile, users: cloud.users })}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -150,7 +150,10 @@ async function launch(javaPath: string, dir: string, dbPath: string | undefined,
     cwd: dbPath,
     // Java exits when this stdin pipe closes, as the OS closes it when we die, even by SIGKILL.
     stdio: ['pipe', 'pipe', 'pipe'],
-    // Not detached: Ctrl-C in a terminal, or a kill of our process group, reaches Java too.
+    // Its own process group (POSIX): Ctrl-C in a terminal reaches us, not Java directly, so that a
+    // local cloud another app still uses (localcloud/dev-cloud.ts) keeps its database until we stop
+    // it. Java still ends with us however we end, by the stdin pipe above.
+    detached: process.platform !== 'win32',
     windowsHide: true,
   });
   const secret = randomBytes(32).toString('base64url');

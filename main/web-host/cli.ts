@@ -2,15 +2,15 @@
 // the browser host. A development entry point: without --cloud it starts the local cloud. Checks its
 // arguments and the profile before anything is built or started; builds the renderer; prints ONE JSON
 // line {"url": ...} when ready; stops cleanly on SIGINT/SIGTERM.
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
+import { isStale } from '../../scripts/build-state.mjs';
 import { isAppError } from '../../shared/errors';
 import type { CloudProfile } from '../../shared/cloud-profile';
 import { readCloudProfileFile } from '../cloud-profile-file';
-import { demoUsersLine } from '../demo-users-line';
+import { demoUsersLine, sharedCloudLine } from '../demo-users-line';
 import { createEventHub } from '../ipc/event-hub';
 import { createProfileLogger } from '../log-file';
 import { serveUntilSignal } from '../serve-until-signal';
@@ -24,15 +24,6 @@ Runs the app's services behind a page on 127.0.0.1 and prints one JSON line {"ur
   --cloud FILE        a cloud profile (JSON, as npm run localcloud prints); default: the local cloud
   --profile-dir DIR   this device's folder; two folders behave as two devices of one user
   --help              this text`;
-
-/** True when `output` is missing or older than any file under `sources`. */
-function isStale(output: string, sources: string[]): boolean {
-  if (!existsSync(output)) return true;
-  const built = statSync(output).mtimeMs;
-  return sources.some((dir) =>
-    readdirSync(dir, { recursive: true, withFileTypes: true }).some((entry) => entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > built),
-  );
-}
 
 function fail(message: string): never {
   process.stderr.write(`start:web: ${message}\n`);
@@ -71,6 +62,7 @@ async function main(): Promise<void> {
     const cloud = await startDevCloud();
     profile = cloud.profile;
     stopCloud = cloud.stop;
+    if (cloud.shared) process.stderr.write(`${sharedCloudLine(cloud.ownerPid)}\n`);
     process.stderr.write(`${demoUsersLine(cloud.users)}\n`);
   }
 

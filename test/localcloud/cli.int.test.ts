@@ -82,6 +82,34 @@ describe('npm run localcloud', () => {
     }
   }, 60_000);
 
+  test('a second command on the same data dir joins the running cloud (another device), and the first stops only after it', async () => {
+    const dataDir = tempDir();
+    const first = runLocalCloud(['--data-dir', dataDir]);
+    const second = runLocalCloud(['--data-dir', dataDir]);
+    try {
+      const [a, b] = await Promise.all([first.firstLine, second.firstLine]);
+      // The same issuer and endpoints: one cloud, one identity per user, whichever started it.
+      expect(lineSchema.parse(JSON.parse(b))).toEqual(lineSchema.parse(JSON.parse(a)));
+      expect([first.stderr(), second.stderr()].filter((text) => text.includes('already running'))).toHaveLength(1);
+      expect(processesMentioning(dataDir).filter((line) => line.includes('DynamoDBLocal.jar'))).toHaveLength(1);
+      const { issuer } = JSON.parse(a) as { issuer: string };
+      const owner = first.stderr().includes('already running') ? second : first;
+      const joiner = owner === first ? second : first;
+
+      owner.child.kill('SIGTERM');
+      await expect.poll(() => owner.stderr(), { timeout: 10_000 }).toContain('keeps running for the other app');
+      expect((await fetch(`${issuer}.well-known/openid-configuration`)).status).toBe(200);
+      joiner.child.kill('SIGTERM');
+      expect(await joiner.exited).toBe(0);
+      expect(await owner.exited).toBe(0);
+      expect(processesMentioning(dataDir)).toEqual([]);
+      await expect(fetch(`${issuer}.well-known/openid-configuration`)).rejects.toThrow();
+    } finally {
+      killGroup(first.child);
+      killGroup(second.child);
+    }
+  }, 90_000);
+
   test('runs with --in-memory', async () => {
     const run = runLocalCloud(['--in-memory']);
     try {
