@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'COGNITO_POOL_NOT_FOUND',
   'COGNITO_ROLE_MISCONFIGURED',
   'COGNITO_ERROR',
+  'IDENTITY_CHANGED',
   // the local dataset store (main/datasets)
   'DB_TOO_NEW',
   'DB_CORRUPT',

@@ -7,6 +7,7 @@ import {
   GetIdCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { cognitoEndpointOf, loginsKey, type CloudProfile } from '../../shared/cloud-profile';
+import { AppError } from '../../shared/errors';
 import { notSignedIn } from '../auth/auth-errors';
 import { readIdToken } from '../auth/id-token';
 import { silentLogger, type Logger } from '../log';
@@ -53,6 +54,12 @@ export interface CognitoCredentials {
   get(): Promise<AwsCredentials>;
   /** For AWS SDK clients: `new DynamoDBClient({ credentials: cognito.provider })`. */
   readonly provider: AwsCredentialProvider;
+  /**
+   * Like `provider`, but only ever hands out credentials of `identityId`: NOT_SIGNED_IN when nobody
+   * is signed in, IDENTITY_CHANGED when the signed-in user is another identity. For a client that
+   * must sign for one identity only (the sync's, which lives from sign-in to sign-out).
+   */
+  providerFor(identityId: string): AwsCredentialProvider;
   /** The user's identity ID: from the profile dir when known (works offline), else from GetId. */
   identityId(): Promise<string>;
   /**
@@ -63,6 +70,24 @@ export interface CognitoCredentials {
   /** Forgets the credentials in memory (the session calls it through onChange on sign-out). */
   clear(): void;
   close(): void;
+}
+
+/** A client bound to one identity was about to send a request after another user signed in. */
+export function identityChanged(): AppError {
+  return new AppError(
+    'IDENTITY_CHANGED',
+    'Another account is now signed in on this app, so the sync of the account signed in before has stopped and sends nothing more. Nothing is lost: that account\'s changes stay on this device and sync when it signs in again.',
+  );
+}
+
+/** What an AWS SDK client takes: the credentials without the identity ID. */
+function forSdk(credentials: AwsCredentials): Awaited<ReturnType<AwsCredentialProvider>> {
+  return {
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    expiration: credentials.expiration,
+  };
 }
 
 export function createCognitoCredentials(options: CognitoCredentialsOptions): CognitoCredentials {
@@ -208,13 +233,14 @@ export function createCognitoCredentials(options: CognitoCredentialsOptions): Co
 
   return {
     get,
-    provider: async () => {
-      const credentials = await get();
-      return {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        sessionToken: credentials.sessionToken,
-        expiration: credentials.expiration,
+    provider: async () => forSdk(await get()),
+    providerFor(identityId) {
+      return async () => {
+        // get() follows whoever is signed in now (NOT_SIGNED_IN when nobody is); the identity ID
+        // Cognito answered with is what tells whose credentials these are.
+        const credentials = await get();
+        if (credentials.identityId !== identityId) throw identityChanged();
+        return forSdk(credentials);
       };
     },
     async identityId() {

@@ -55,10 +55,13 @@ export function dynamoDbFailure(error: unknown, context: DynamoDbContext): AppEr
     return new AppError('THROTTLED', 'DynamoDB is receiving more requests than the table allows right now. Your changes are kept on this device; the app will try again shortly.', cause);
   }
   switch (name) {
+    // A policy that worked yesterday refuses today mostly because the request was signed with
+    // credentials that no longer fit the user (another identity's, expired, revoked): signing in
+    // again fixes that, so it comes first and the policy second.
     case 'AccessDeniedException':
       return new AppError(
         'ACCESS_DENIED',
-        `DynamoDB refused the request on table ${context.tableName} (${message}). Your changes are kept on this device. For the app to sync, ${LEADING_KEYS_POLICY}.`,
+        `DynamoDB refused a sync request on table ${context.tableName} (${message}). Your changes are kept on this device. Most likely the credentials were issued for another identity, or have expired or been revoked: sign out and sign in again. If it keeps happening, an administrator should check the role's policy: ${LEADING_KEYS_POLICY}.`,
         cause,
       );
     case 'UnrecognizedClientException':
@@ -67,7 +70,7 @@ export function dynamoDbFailure(error: unknown, context: DynamoDbContext): AppEr
     case 'MissingAuthenticationTokenException':
       return new AppError(
         'ACCESS_DENIED',
-        `DynamoDB at ${context.endpoint} does not accept the credentials Cognito handed out (${name}). Check that region and dynamodbEndpoint in the cloud profile belong to the same AWS account and region as the identity pool.`,
+        `DynamoDB at ${context.endpoint} does not accept the credentials Cognito handed out (${name}). Your changes are kept on this device. They may have expired or been revoked: sign out and sign in again. If it keeps happening, an administrator should check that region and dynamodbEndpoint in the cloud profile belong to the same AWS account and region as the identity pool.`,
         cause,
       );
     case 'ExpiredTokenException':

@@ -2,10 +2,15 @@
 // for the session's identity ID when someone signs in (or is restored), and stops them when they
 // sign out. Sign-out goes through here, so "remove this device's data" really removes that
 // identity's rows, and the dialog can first ask how many changes are still unsynced.
+//
+// The client belongs to one identity and goes with its sync: the SDK keeps the credentials a client
+// got until shortly before they expire, so a client kept across a sign-out signed the next user's
+// requests with the previous user's keys, and only the IAM policy refused them (issue 12).
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CloudProfile } from '../../shared/cloud-profile';
 import { notSignedIn } from '../auth/auth-errors';
 import type { AuthSession, SignOutOptions, SignOutResult } from '../auth/session';
-import type { CognitoCredentials } from '../aws/cognito-credentials';
+import { identityChanged, type CognitoCredentials } from '../aws/cognito-credentials';
 import { createDynamoDbClient, dynamoDbContextOf } from '../aws/dynamodb-client';
 import { silentLogger, type Logger } from '../log';
 import type { Platform } from '../platform';
@@ -17,7 +22,7 @@ export interface SyncServiceOptions {
   profile: CloudProfile;
   platform: Platform;
   session: Pick<AuthSession, 'user' | 'onChange' | 'signOut'>;
-  credentials: Pick<CognitoCredentials, 'identityId' | 'provider'>;
+  credentials: Pick<CognitoCredentials, 'identityId' | 'providerFor'>;
   store: DatasetStore;
   /** This device's ID (the profile's), the same the store writes as lastModifiedBy. */
   deviceId: string;
@@ -46,9 +51,12 @@ export interface SyncService {
 
 interface Running {
   identityId: string;
+  client: DynamoDBClient;
   engine: SyncEngine;
   scheduler: SyncScheduler;
   stopStatus: () => void;
+  /** From now on the client refuses every request, retries included. */
+  retire: () => void;
 }
 
 export function createSyncService(options: SyncServiceOptions): SyncService {
@@ -61,9 +69,18 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   // Bumped on every session change, so a start that finishes after a sign-out is thrown away.
   let epoch = 0;
 
-  const client = createDynamoDbClient({ profile, credentials: credentials.provider });
-
   function start(identityId: string): Running {
+    let retired = false;
+    const client = createDynamoDbClient({
+      profile,
+      // Never another identity's credentials, whoever signs in while this client lives.
+      credentials: credentials.providerFor(identityId),
+      // A sync under way when the user signs out sends nothing more, though the client still holds
+      // this identity's credentials: a signed-out app sends no AWS request.
+      guard: () => {
+        if (retired) throw session.user() === undefined ? notSignedIn() : identityChanged();
+      },
+    });
     const engine = createSyncEngine({
       store,
       table: { client, tableName: profile.tableName, identityId, context: dynamoDbContextOf(profile) },
@@ -85,7 +102,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       log,
     });
     log.info('sync started');
-    return { identityId, engine, scheduler, stopStatus };
+    return { identityId, client, engine, scheduler, stopStatus, retire: () => void (retired = true) };
   }
 
   async function stopRunning(): Promise<void> {
@@ -95,7 +112,9 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     current.scheduler.stop();
     current.stopStatus();
     current.engine.close();
+    current.retire();
     await current.engine.idle();
+    current.client.destroy();
     log.info('sync stopped');
   }
 
@@ -177,7 +196,6 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     async stop() {
       stopSession();
       await stopRunning();
-      client.destroy();
     },
   };
 }

@@ -130,3 +130,35 @@ test('signed out, credentials are NOT_SIGNED_IN and the ones in memory are dropp
     app.close();
   }
 });
+
+test('a provider bound to an identity hands out only its credentials: NOT_SIGNED_IN signed out, IDENTITY_CHANGED once another user signs in', async () => {
+  const app = await startTestApp(await newProfileDir(root), profileFor(cloud));
+  let user = cloud.users[0]!;
+  // Authorization URLs only: the logout page the sign-out opens is left alone.
+  app.platform.onOpen = async (url) => {
+    if (new URL(url).searchParams.has('redirect_uri')) await logInAndReturn(browser, url, user);
+  };
+  try {
+    await app.session.signIn();
+    await app.platform.browserSettled();
+    const first = await app.credentials.identityId();
+    const boundToFirst = app.credentials.providerFor(first);
+    // (This cloud's credentials last 8 seconds, inside the renewal margin: each call gets new keys.)
+    expect((await boundToFirst()).accessKeyId).toMatch(/^ASIA/);
+
+    await app.session.signOut({ removeLocalData: false });
+    expect((await failure(boundToFirst())).code).toBe('NOT_SIGNED_IN');
+
+    user = cloud.users[1]!;
+    await app.session.signIn();
+    await app.platform.browserSettled();
+    const second = await app.credentials.identityId();
+    expect(second).not.toBe(first);
+    const changed = await failure(boundToFirst());
+    expect(changed.code).toBe('IDENTITY_CHANGED');
+    expect(changed.message).toMatch(/Nothing is lost/);
+    expect((await app.credentials.providerFor(second)()).accessKeyId).toMatch(/^ASIA/);
+  } finally {
+    app.close();
+  }
+});

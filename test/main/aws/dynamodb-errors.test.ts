@@ -15,10 +15,24 @@ test("a refusal by the role's policy is ACCESS_DENIED, naming the dynamodb:Leadi
   expect(error.message).toContain('"dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"]');
 });
 
-test('credentials DynamoDB does not know are ACCESS_DENIED, pointing at region and endpoint', () => {
+test('an AccessDenied first names stale credentials and signing in again, and only then the policy', () => {
+  const { message } = dynamoDbFailure(coral('AccessDeniedException', 'User: arn:aws:sts::1:assumed-role/r/CognitoIdentityCredentials is not authorized to perform: dynamodb:Query'), context);
+  expect(message).toMatch(/kept on this device/);
+  expect(message).toMatch(/another identity/);
+  expect(message).toMatch(/expired or been revoked/);
+  const signInAgain = message.indexOf('sign out and sign in again');
+  expect(signInAgain).toBeGreaterThan(-1);
+  expect(signInAgain).toBeLessThan(message.indexOf('administrator'));
+  expect(signInAgain).toBeLessThan(message.indexOf('IAM'));
+});
+
+test('credentials DynamoDB does not know are ACCESS_DENIED: sign in again first, then region and endpoint', () => {
   const error = dynamoDbFailure(coral('UnrecognizedClientException', 'The security token included in the request is invalid.'), context);
   expect(error.code).toBe('ACCESS_DENIED');
   expect(error.message).toContain('https://dynamodb.eu-west-1.amazonaws.com');
+  expect(error.message).toMatch(/kept on this device/);
+  expect(error.message.indexOf('sign out and sign in again')).toBeGreaterThan(-1);
+  expect(error.message.indexOf('sign out and sign in again')).toBeLessThan(error.message.indexOf('dynamodbEndpoint'));
 });
 
 test('throttling is THROTTLED and says the changes are kept', () => {
