@@ -4,6 +4,8 @@
 # HOME points at a temp dir so neither the keyring nor Chromium writes into the user's home.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# On a Node older than the project needs: one line saying which Node and how to get it, exit 1.
+node scripts/check-node.mjs
 
 # SKIP_TYPECHECK=1 runs the given files without type-checking the whole tree first.
 [ "${SKIP_TYPECHECK:-}" = 1 ] || npx tsc -p tsconfig.json --noEmit
