@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// `npm run dist`: the installers for this system (electron-builder.yml). electron-builder downloads
-// Electron's zip from GitHub for them; on a machine that could not download the Electron binary at
-// `npm ci` that download fails too, after minutes and without saying what it was doing, so this
-// checks first and says so in one line. Arguments go to electron-builder as they are.
+// `npm run dist`: the installers for this system (electron-builder.yml). electron-builder needs
+// Electron's zip, which Electron's own installer also fetches; so where the binary is missing this
+// runs that installer first (scripts/electron-binary.mjs: the same mirror and cache settings), and
+// where it cannot be had it says why in one line and stops before building, instead of
+// electron-builder failing minutes into a download it never mentioned. Arguments go to
+// electron-builder as they are.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronBinary, NO_ELECTRON_LINE } from './electron-binary.mjs';
+import { ensureElectron } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,9 +27,12 @@ Signing and notarization read CSC_LINK, CSC_KEY_PASSWORD and APPLE_* from the en
 }
 
 // A local Electron dist (-c.electronDist=DIR) needs no download.
-if (electronBinary() === undefined && !args.some((arg) => arg.includes('electronDist'))) {
-  console.error(`${NO_ELECTRON_LINE}, and npm run dist would download Electron from GitHub for the installers: stopped before building (installers are built by CI, or on a machine that can reach GitHub).`);
-  process.exit(1);
+if (!args.some((arg) => arg.includes('electronDist'))) {
+  const electron = await ensureElectron();
+  if (electron.binary === undefined) {
+    console.error(`${electron.reason}, and the installers need it: npm run dist stopped before building.`);
+    process.exit(1);
+  }
 }
 
 function run(script, scriptArgs) {

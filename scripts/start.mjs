@@ -1,21 +1,27 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app on the default (local) cloud profile — a development entry point.
-// Without --cloud it starts the local cloud (`localcloud/cli.ts`) and hands its profile to the app
-// with --cloud, so the app itself (code that ships) never starts it. Where no Electron binary is
-// installed it says so in one line and starts the browser host instead, which runs the same
-// main-process services (and starts the local cloud itself).
+// Without --cloud it starts the local cloud (or joins the one another `npm start` already runs in
+// the same data dir: a second device, docs/architecture.md) and hands its profile to the app with
+// --cloud, so the app itself (code that ships) never starts it. Where the Electron binary is
+// missing it runs Electron's own installer first (scripts/electron-binary.mjs); only when that
+// fails does it say why in one line and start the browser host instead, which runs the same
+// main-process services (and finds the local cloud itself).
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { demoUsersLine } from '../main/demo-users-line.ts';
-import { electronBinary, NO_ELECTRON_LINE } from './electron-binary.mjs';
+import { startDevCloud } from '../localcloud/dev-cloud.ts';
+import { demoUsersLine, sharedCloudLine } from '../main/demo-users-line.ts';
+import { isStale } from './build-state.mjs';
+import { ensureElectron } from './electron-binary.mjs';
 
 const USAGE = `Usage: npm start -- [--profile-dir DIR] [--cloud FILE]
 
-Starts the desktop app (or, where no Electron binary is installed, the browser host).
+Starts the desktop app. Where Electron's binary is missing it is fetched first (ELECTRON_MIRROR and
+npm's electron_mirror name a mirror; ELECTRON_SKIP_BINARY_DOWNLOAD=1 skips the fetch); where it
+cannot be had, the browser host starts instead.
   --cloud FILE        a cloud profile (JSON, as npm run localcloud prints); default: the local cloud
   --profile-dir DIR   this device's folder; two folders behave as two devices of one user
   --help              this text`;
@@ -37,13 +43,22 @@ if (options.help) {
   process.exit(0);
 }
 
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const children = new Set();
+let signalled;
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => children.forEach((child) => child.kill(signal)));
+  process.on(signal, () => {
+    // The first signal ends the app (and then the local cloud, once no other app uses it); one a
+    // second or more later (Ctrl-C again) does not wait for anything. Closer ones are the same
+    // signal delivered twice: by the terminal to our process group, and by npm to its child.
+    if (signalled !== undefined && Date.now() - signalled > 1_000) process.exit(130);
+    signalled ??= Date.now();
+    children.forEach((child) => child.kill(signal));
+  });
 }
 
 function run(command, commandArgs) {
-  const child = spawn(command, commandArgs, { stdio: 'inherit', shell: process.platform === 'win32' });
+  const child = spawn(command, commandArgs, { stdio: 'inherit', shell: process.platform === 'win32' && command.endsWith('.cmd') });
   children.add(child);
   return new Promise((resolve) =>
     child.on('exit', (code, signal) => {
@@ -53,40 +68,37 @@ function run(command, commandArgs) {
   );
 }
 
-/** Starts `npm run localcloud` and resolves with its JSON line (a cloud profile plus demo users). */
-function startLocalCloud() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'localcloud/cli.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => resolve({ description: JSON.parse(line), stop: () => child.kill('SIGTERM') }));
-    child.once('exit', (code) => reject(new Error(`the local cloud exited ${code} before it was ready`)));
-  });
+/** Builds the three Electron targets when their sources changed since the last build. */
+function buildIfStale() {
+  const sources = ['main', 'preload', 'renderer', 'shared', 'electron.vite.config.ts', 'package.json'].map((name) => join(root, name));
+  if (!isStale(join(root, 'out', 'main', 'index.js'), sources)) return 0;
+  return run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn']);
 }
 
-const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-const electron = electronBinary();
-let code;
-if (electron) {
-  code = await run(npx, ['electron-vite', 'build', '--logLevel', 'warn']);
-  if (code === 0 && options.cloud !== undefined) code = await run(electron, ['.', ...args]);
-  else if (code === 0) {
-    const cloud = await startLocalCloud();
-    const { users, ...profile } = cloud.description;
-    const scratch = mkdtempSync(join(tmpdir(), 'auth0-cognito-desktop-'));
-    const profileFile = join(scratch, 'cloud.json');
-    writeFileSync(profileFile, JSON.stringify(profile), { mode: 0o600 });
-    chmodSync(scratch, 0o700);
-    console.log(demoUsersLine(users));
-    try {
-      code = await run(electron, ['.', '--cloud', profileFile, ...args]);
-    } finally {
-      cloud.stop();
-      rmSync(scratch, { recursive: true, force: true });
-    }
+/** Starts Electron on the local cloud's profile, written to a private temporary file. */
+async function runOnLocalCloud(electron) {
+  const cloud = await startDevCloud();
+  const scratch = mkdtempSync(join(tmpdir(), 'auth0-cognito-desktop-'));
+  chmodSync(scratch, 0o700);
+  const profileFile = join(scratch, 'cloud.json');
+  writeFileSync(profileFile, JSON.stringify(cloud.profile), { mode: 0o600 });
+  if (cloud.shared) console.log(sharedCloudLine(cloud.ownerPid));
+  console.log(demoUsersLine(cloud.users));
+  try {
+    return await run(electron, [root, '--cloud', profileFile, ...args]);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    await cloud.stop();
   }
+}
+
+const electron = await ensureElectron();
+let code;
+if (electron.binary !== undefined) {
+  code = await buildIfStale();
+  if (code === 0 && signalled === undefined) code = options.cloud !== undefined ? await run(electron.binary, [root, ...args]) : await runOnLocalCloud(electron.binary);
 } else {
-  console.log(`${NO_ELECTRON_LINE}, so the app starts in the browser host: open the URL it prints.`);
-  code = await run(process.execPath, ['--import', 'tsx', 'main/web-host/cli.ts', ...args]);
+  console.log(`${electron.reason}, so the app starts in the browser host: open the URL it prints.`);
+  code = await run(process.execPath, ['--import', 'tsx', join(root, 'main', 'web-host', 'cli.ts'), ...args]);
 }
 process.exit(code);

@@ -1,6 +1,8 @@
-// The Electron host itself. It needs the Electron binary, which cannot be downloaded on the build
-// machines (ELECTRON_SKIP_BINARY_DOWNLOAD=1), so it runs wherever Electron is installed and is
-// reported as skipped elsewhere; the browser-host tests cover the same services and UI.
+// The Electron host itself. It needs the Electron binary: where it is missing, Electron's own
+// installer fetches it first (scripts/electron-binary.mjs, as npm start does). The build machines
+// cannot reach GitHub and say so with ELECTRON_SKIP_BINARY_DOWNLOAD=1, so there it is reported as
+// skipped; the browser-host tests cover the same services and UI, and
+// test/scripts/electron-fetch.int.test.ts the fetch-and-launch path against a stand-in release.
 // With E2E_PACKAGED_APP=<executable> it drives a packaged app instead (CI packs the e2e flavour,
 // electron-builder.e2e.yml, whose only difference is the fuse that lets Playwright attach).
 import { execFileSync } from 'node:child_process';
@@ -11,10 +13,10 @@ import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
 import { HARDENED_WEB_PREFERENCES } from '../../main/window-preferences';
-import { electronBinary } from '../support/electron-binary';
+import { ensureElectron } from '../../scripts/electron-binary.mjs';
 
 const packagedApp = process.env.E2E_PACKAGED_APP;
-const binary = packagedApp ?? electronBinary();
+const binary = packagedApp ?? (await ensureElectron()).binary;
 
 describe.skipIf(binary === undefined)('the Electron app', () => {
   let cloud: LocalCloud;

@@ -44,3 +44,16 @@ test('on Linux, Playwright drives the packaged e2e flavour under xvfb, where ele
 test('every action is pinned to a major version', () => {
   for (const step of job.steps.filter((step) => step.uses !== undefined)) expect(step.uses).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
 });
+
+test('nothing in the workflow skips the Electron binary or a test step: npm test, dist and the packaged e2e test fetch and run Electron', () => {
+  const text = readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8');
+  const code = text
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .join('\n');
+  expect(code).not.toMatch(/ELECTRON_SKIP_BINARY_DOWNLOAD|SKIP_TYPECHECK|SKIP_BUILD|--skip|continue-on-error/);
+  // The Linux job builds installers and drives the packaged app, with no condition but the OS.
+  const linuxOnly = job.steps.filter((step) => step.if !== undefined);
+  for (const step of linuxOnly) expect(step.if === "runner.os == 'Linux'" || step.if === "runner.os == 'macOS'" || step.if === 'always()').toBe(true);
+  expect(job.steps.find((step) => step.run === 'npm run dist')?.if).toBeUndefined();
+});

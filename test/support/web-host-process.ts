@@ -11,9 +11,10 @@ export interface WebHostProcess {
 }
 
 /** `script` is `start:web`, or `start` (which falls back to the browser host without Electron). */
-export async function startWebHostProcess(args: string[], script = 'start:web'): Promise<WebHostProcess> {
+export async function startWebHostProcess(args: string[], script = 'start:web', env: NodeJS.ProcessEnv = process.env): Promise<WebHostProcess> {
   const child: ChildProcess = spawn('npm', ['run', '--silent', script, '--', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   let output = '';
   child.stderr!.on('data', (chunk) => (output += chunk));
