@@ -35,7 +35,7 @@ export async function checkSession(profile: CloudProfile, profileDir: string): P
 
   let secrets: SecretStore;
   try {
-    secrets = await openSecretStore({ profileDir });
+    secrets = await openSecretStore({ profileDir, host: 'doctor' });
   } catch (error) {
     return fail(sentenceOf(error));
   }

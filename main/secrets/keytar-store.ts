@@ -91,27 +91,69 @@ export function keychainProblemOf(cause: unknown, env: NodeJS.ProcessEnv = proce
   return 'unknown';
 }
 
-const LINUX_FIXES: Record<KeychainProblem, string> = {
-  'no-dbus':
-    'There is no D-Bus session, which the Secret Service needs (common over SSH and on headless machines). Start the app from your desktop session, or inside one: dbus-run-session -- sh -c "gnome-keyring-daemon --unlock --components=secrets; npm start"',
-  'no-secret-service':
-    'No Secret Service is installed. Install one, e.g. sudo apt install gnome-keyring (or enable the Secret Service integration of KeePassXC or KWallet), then sign in to your desktop again',
-  locked: 'Your keyring is locked. Unlock it (GNOME: Passwords and Keys, or log out and in again) and allow the app when asked',
-  'not-answering': 'The Secret Service did not answer in time. Check that gnome-keyring-daemon (or your keyring) is running',
-  unknown: 'Install and unlock a Secret Service keyring such as GNOME Keyring, and make sure a D-Bus session is running',
+/**
+ * Who shows the notice, which decides what the failure means and what to do after the fix: the app
+ * (whose sign-in then lasts one run) or the doctor (which cannot read the session the app kept).
+ */
+export type KeychainNoticeHost = 'app' | 'doctor';
+
+interface HostWords {
+  /** What a keychain that can't be used means here. */
+  meaning: string;
+  /** Said after a fix, to bring the user back to where they were. */
+  then: string;
+  /** The no-dbus fix up to its command: where to start the host, and what the command's placeholders stand for. */
+  inSession: string;
+  /** What the user runs inside that D-Bus session. */
+  command: string;
+}
+
+const HOSTS: Record<KeychainNoticeHost, HostWords> = {
+  app: {
+    meaning: "The system keychain can't be used, so your sign-in is kept only until the app closes and you will have to sign in again next time.",
+    then: 'Then restart the app to stay signed in.',
+    inSession:
+      "To stay signed in, start the app from your desktop session, or with this command, which starts it in a D-Bus session of its own with GNOME Keyring unlocked; choose-a-password stands for the keyring's password (pick one the first time, and give the same one each time after)",
+    command: 'npm start',
+  },
+  doctor: {
+    meaning: "The system keychain can't be used, so the doctor cannot read the session the app keeps there.",
+    then: 'Then run the doctor again.',
+    inSession:
+      "Run the doctor where the app runs: from your desktop session, or with this command, which starts it in a D-Bus session with the app's GNOME Keyring unlocked; FILE and DIR are the ones you gave, and choose-a-password stands for the keyring password the app's session uses",
+    command: 'npm run doctor -- --cloud FILE --profile-dir DIR',
+  },
 };
 
-export function keychainUnavailable(cause: unknown): AppError {
-  const problem = keychainProblemOf(cause);
+/**
+ * The command that starts `command` in a D-Bus session with GNOME Keyring unlocked, as the README
+ * gives it, to be pasted into a shell as printed. The password is piped in: `--unlock` reads it from
+ * stdin, and from a terminal it would wait there for ever.
+ */
+export function keyringSessionCommand(command: string): string {
+  return `dbus-run-session -- sh -c 'printf %s "choose-a-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec ${command}'`;
+}
+
+/** Each problem's fix on Linux, in the host's words; a fix that ends with a command ends the notice. */
+const LINUX_FIXES: Record<KeychainProblem, (host: HostWords) => string> = {
+  'no-dbus': (host) =>
+    'There is no D-Bus session, which the Secret Service needs (common over SSH and on headless machines). ' +
+    `${host.inSession}: ${keyringSessionCommand(host.command)}`,
+  'no-secret-service': (host) =>
+    `No Secret Service is installed. Install one, e.g. sudo apt install gnome-keyring (or enable the Secret Service integration of KeePassXC or KWallet), then sign in to your desktop again. ${host.then}`,
+  locked: (host) => `Your keyring is locked. Unlock it (GNOME: Passwords and Keys, or log out and in again) and allow the app when asked. ${host.then}`,
+  'not-answering': (host) => `The Secret Service did not answer in time. Check that gnome-keyring-daemon (or your keyring) is running. ${host.then}`,
+  unknown: (host) => `Install and unlock a Secret Service keyring such as GNOME Keyring, and make sure a D-Bus session is running. ${host.then}`,
+};
+
+/** KEYCHAIN_UNAVAILABLE: what it means where it is shown (`host`), its cause and the fix for it. */
+export function keychainUnavailable(cause: unknown, host: KeychainNoticeHost = 'app'): AppError {
+  const words = HOSTS[host];
   const fix =
     process.platform === 'linux'
-      ? LINUX_FIXES[problem]
+      ? LINUX_FIXES[keychainProblemOf(cause)](words)
       : process.platform === 'darwin'
-        ? 'Unlock your login keychain in Keychain Access, and allow the app when asked'
-        : 'Make sure Windows Credential Manager is available to your account';
-  return new AppError(
-    'KEYCHAIN_UNAVAILABLE',
-    `The system keychain can't be used, so your sign-in is kept only until the app closes and you will have to sign in again next time. ${fix}. Then restart the app to stay signed in.`,
-    { cause },
-  );
+        ? `Unlock your login keychain in Keychain Access, and allow the app when asked. ${words.then}`
+        : `Make sure Windows Credential Manager is available to your account. ${words.then}`;
+  return new AppError('KEYCHAIN_UNAVAILABLE', `${words.meaning} ${fix}`, { cause });
 }

@@ -10,6 +10,7 @@ import {
   keychainUnavailable,
   probeKeychain,
   type KeychainApi,
+  type KeychainNoticeHost,
 } from './keytar-store';
 import { createMemorySecretStore, type SecretStore, type SessionSecrets } from './secret-store';
 
@@ -19,33 +20,36 @@ export interface OpenSecretStoreOptions {
   keychain?: KeychainApi;
   timeoutMs?: number;
   log?: Logger;
+  /** Who shows the KEYCHAIN_UNAVAILABLE notice, which words it in its terms; the app by default. */
+  host?: KeychainNoticeHost;
 }
 
 export async function openSecretStore(options: OpenSecretStoreOptions): Promise<SecretStore> {
   const log = options.log ?? silentLogger;
+  const host = options.host ?? 'app';
   const service = keychainService(options.appId ?? APP_ID, profileIdOf(options.profileDir));
   const keychainOptions = { keychain: options.keychain, timeoutMs: options.timeoutMs };
   try {
     await probeKeychain(service, keychainOptions);
   } catch (error) {
     log.warn('keychain unavailable; keeping the session in memory for this run', { error });
-    return createMemorySecretStore(keychainUnavailable(error));
+    return createMemorySecretStore(keychainUnavailable(error, host));
   }
-  return withMemoryFallback(createKeytarStore(service, keychainOptions), log);
+  return withMemoryFallback(createKeytarStore(service, keychainOptions), log, host);
 }
 
 /**
  * A keychain that worked at start-up can still fail later (locked, daemon gone). Then the session
  * carries on in memory for the rest of the run and the user is told once, as at start-up.
  */
-function withMemoryFallback(keychain: SecretStore, log: Logger): SecretStore {
+function withMemoryFallback(keychain: SecretStore, log: Logger, host: KeychainNoticeHost): SecretStore {
   let fallback: SecretStore | undefined;
   let notice: AppError | undefined;
 
   const degrade = (error: unknown, carried?: [string, SessionSecrets]) => {
     log.warn('keychain failed; keeping the session in memory for the rest of this run', { error });
     if (fallback === undefined) {
-      notice = keychainUnavailable(error);
+      notice = keychainUnavailable(error, host);
       fallback = createMemorySecretStore();
     }
     return carried === undefined ? Promise.resolve() : fallback.write(...carried);

@@ -37,11 +37,11 @@ interface DoctorRun {
 }
 
 /** The README's command, as a user types it. */
-function doctor(args: string[]): Promise<DoctorRun> {
+function doctor(args: string[], env: NodeJS.ProcessEnv = {}): Promise<DoctorRun> {
   const child = spawn('npm', ['run', '--silent', 'doctor', '--', ...args], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -143,6 +143,19 @@ describe('with a profile dir the app signed in on', () => {
 test('a profile dir nobody signed in on fails the session check and says to sign in first', async () => {
   const run = await doctor(['--cloud', await profileFile('nobody'), '--profile-dir', await newProfileDir(root)]);
   expect(lineOf(run, 'session')).toMatch(/^✗ session: .*no signed-in session for .*Sign in with the app/);
+  expect(lineOf(run, 'Cognito sign-in')).toBe('- Cognito sign-in: skipped (session failed)');
+  expect(run.code).toBe(1);
+});
+
+test.skipIf(process.platform !== 'linux')('without a D-Bus session the session check says so in the doctor\'s words: run the doctor where the app runs, not restart the app', async () => {
+  const run = await doctor(['--cloud', await profileFile('no-dbus'), '--profile-dir', await newProfileDir(root)], {
+    DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/no-dbus-here',
+  });
+  const line = lineOf(run, 'session');
+  expect(line).toMatch(/^✗ session: The system keychain can't be used, so the doctor cannot read the session the app keeps there\. There is no D-Bus session/);
+  expect(line).toContain('Run the doctor where the app runs');
+  expect(line).toMatch(/exec npm run doctor -- --cloud FILE --profile-dir DIR'$/);
+  expect(line).not.toMatch(/restart the app|until the app closes/);
   expect(lineOf(run, 'Cognito sign-in')).toBe('- Cognito sign-in: skipped (session failed)');
   expect(run.code).toBe(1);
 });
