@@ -1,6 +1,7 @@
 // The authenticated role's IAM policy, evaluated per request: the allowed operations on the app's
-// table only, with every key touched under `dynamodb:LeadingKeys` = the caller's identity ID.
-import { ALLOWED_OPERATIONS, PARTITION_KEY } from '../../main/aws/table-schema';
+// table (and its one index, bySyncKey, named as infra/template.yaml names it) only, with every key
+// touched under `dynamodb:LeadingKeys` = the caller's identity ID.
+import { ALLOWED_OPERATIONS, PARTITION_KEY, SYNC_KEY_INDEX } from '../../main/aws/table-schema';
 
 type Json = Record<string, unknown>;
 
@@ -51,7 +52,8 @@ export function authorize(operation: string, input: Json, scope: PolicyScope): D
       const indexName = typeof input.IndexName === 'string' ? input.IndexName : undefined;
       const partitions = queriedPartitions(input);
       const ownsPartition = (value: unknown) => isIdentity(value, scope.identityId);
-      return denyUnless(onTable(input.TableName) && partitions.length > 0 && partitions.every(ownsPartition), requestedTable, indexName);
+      const onResource = onTable(input.TableName) && (indexName === undefined || indexName === SYNC_KEY_INDEX);
+      return denyUnless(onResource && partitions.length > 0 && partitions.every(ownsPartition), requestedTable, indexName);
     }
     case 'BatchGetItem':
       return authorizeBatch(input, scope, action, (request) => isObject(request) && Array.isArray(request.Keys) && request.Keys.every(owns));

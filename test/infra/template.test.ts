@@ -8,6 +8,7 @@ import {
   DEFAULT_TABLE_NAME,
   IDENTITY_ITEM_ACTIONS,
   IDENTITY_TABLE_ACTIONS,
+  SYNC_KEY_INDEX,
   createTableInput,
 } from '../../main/aws/table-schema';
 import { cloudProfileSchema, loginsKey } from '../../shared/cloud-profile';
@@ -210,8 +211,22 @@ describe('infra/template.yaml', () => {
       expect(statement.Condition).toEqual(LEADING_KEY_IS_CALLER);
       expect(statement.Resource).toEqual([
         { 'Fn::GetAtt': [table(), 'Arn'] },
-        { 'Fn::Sub': `\${${table()}.Arn}/index/*` },
+        { 'Fn::Sub': `\${${table()}.Arn}/index/${SYNC_KEY_INDEX}` },
       ]);
+    });
+
+    it("names each of the table's indexes, and no index it does not have (no wildcard)", () => {
+      const { properties } = only('AWS::DynamoDB::Table');
+      const indexes = [properties.LocalSecondaryIndexes, properties.GlobalSecondaryIndexes]
+        .flatMap((found) => (found === undefined ? [] : list(found, 'the indexes')))
+        .map((index) => record(index, 'an index').IndexName);
+      expect(indexes).toEqual([SYNC_KEY_INDEX]);
+      const named = roleStatements()
+        .flatMap((statement) => list(statement.Resource, 'Resource'))
+        .map((resource) => record(resource, 'a resource')['Fn::Sub'])
+        .filter((sub): sub is string => typeof sub === 'string' && sub.includes('/index/'));
+      expect(named).toEqual(indexes.map((index) => `\${${table()}.Arn}/index/${index}`));
+      expect(JSON.stringify(roleStatements())).not.toContain('*');
     });
 
     it("may use the schema's table actions on the table alone, with no leading-key condition", () => {

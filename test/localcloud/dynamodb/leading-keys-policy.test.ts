@@ -26,6 +26,15 @@ describe('the authenticated role policy', () => {
     expect(authorize('Query', query('pk = :missing', {}), scope)?.action).toBe('dynamodb:Query');
   });
 
+  it('allows a Query of the own partition on the bySyncKey index, and refuses one on any other index, as the template names only that one', () => {
+    expect(authorize('Query', { ...query('pk = :me', { ':me': mine }), IndexName: 'bySyncKey' }, scope)).toBeUndefined();
+    expect(authorize('Query', { ...query('pk = :me', { ':me': mine }), IndexName: 'byOther' }, scope)).toEqual({
+      action: 'dynamodb:Query',
+      tableName: scope.tableName,
+      indexName: 'byOther',
+    });
+  });
+
   it('refuses a partition key that carries a second type beside the identity', () => {
     expect(authorize('GetItem', { TableName: scope.tableName, Key: { pk: { ...mine, N: '1' } } }, scope)?.action).toBe('dynamodb:GetItem');
   });
