@@ -6,6 +6,7 @@ import { toAppErrorView } from '../shared/errors';
 import { createAuthSession } from './auth/session';
 import { createCognitoCredentials } from './aws/cognito-credentials';
 import { openDatasetStore, type DatasetStore } from './datasets/dataset-store';
+import { createImportStaging } from './datasets/import-staging';
 import { createSyncService, type SyncService } from './datasets/sync-service';
 import type { EventHub } from './ipc/event-hub';
 import { datasetHandlers } from './ipc/handlers/datasets';
@@ -79,17 +80,36 @@ export async function createApp(options: AppOptions): Promise<App> {
   // The engine tells its status after syncs and after local writes alike ("N changes pending").
   const stopStatusEvents = sync.onStatus((identityId, status) => hub.emit('sync.status', syncStatusView(store, identityId, status)));
 
+  // Imports staged for the commit are dropped whenever the signed-in user changes (a sign-out, with
+  // or without removing this device's data, or another account): none commits after a new sign-in.
+  const imports = createImportStaging();
+  const userOf = () => {
+    const user = session.user();
+    return user === undefined ? undefined : JSON.stringify([user.issuer, user.sub]);
+  };
+  let importsUser = userOf();
+  const stopImportDrops = session.onChange(() => {
+    if (userOf() === importsUser) return;
+    importsUser = userOf();
+    imports.dropAll();
+  });
+
   const handlers: Handlers = {
     ...sessionHandlers(session, profile, (options) => sync.signOut(options)),
-    ...datasetHandlers({ store, deviceId, identityId: () => sync.identityId() }),
+    ...datasetHandlers({ store, deviceId, identityId: () => sync.identityId(), imports }),
     ...syncHandlers(store, sync),
   };
 
-  const router = createRouter(handlers, (error) => {
-    const view = toAppErrorView(error);
-    if (view.code === 'INTERNAL') log.error('a request failed', { error });
-    return view;
-  });
+  const router = createRouter(
+    handlers,
+    (error) => {
+      const view = toAppErrorView(error);
+      if (view.code === 'INTERNAL') log.error('a request failed', { error });
+      return view;
+    },
+    // The contract's SIGNED_IN_COMMANDS are refused before their handler runs while nobody is.
+    () => session.user() !== undefined,
+  );
   return {
     store,
     sync,
@@ -105,6 +125,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     stop: async () => {
       unsubscribe();
+      stopImportDrops();
+      imports.dropAll();
       stopStoreEvents();
       stopStatusEvents();
       await sync.stop();

@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   'CLOUD_PROFILE_MISSING',
   'IMPORT_NOT_FOUND',
   'IMPORT_INVALID',
+  'IMPORT_LIMIT',
+  'TOO_BUSY',
+  'ANSWER_TOO_LARGE',
   // sign-in and session (main/auth)
   'NOT_SIGNED_IN',
   'SIGN_IN_IN_PROGRESS',
@@ -66,6 +69,8 @@ export const ERROR_CODES = [
   'TABLE_NOT_FOUND',
   'DYNAMODB_ERROR',
   'SYNC_CONFLICT_RETRIES_EXHAUSTED',
+  'SYNC_COMMIT_TOO_LARGE',
+  'SYNC_REMOTE_DAMAGED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -117,6 +122,7 @@ const SEVERITIES: Partial<Record<ErrorCode, Severity>> = {
   OFFLINE: 'warning',
   HOST_DISCONNECTED: 'warning',
   HOST_LINK_INCOMPLETE: 'warning',
+  TOO_BUSY: 'warning',
 };
 
 /** How calmly the UI shows a code: a cancel the user chose is information, not an error. */

@@ -37,6 +37,27 @@ const recordKey = z.string().min(1).max(1024);
 const recordValue = z.string().max(512 * 1024);
 const cursor = z.string().max(2048);
 
+// A lone UTF-16 surrogate has no UTF-8 form: SQLite would see U+FFFD in its place and match keys the
+// user never asked for. Keys and values are refused by the store (LIMIT_NOT_UTF8); a filter here.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+const keyPrefix = z
+  .string()
+  .max(1024)
+  .refine(isWellFormedText, { message: 'the prefix holds a lone UTF-16 surrogate, which no key can start with; remove it' });
+
+/** Records in one records.list page at most. */
+export const RECORDS_PAGE_MAX = 1000;
+/**
+ * UTF-8 bytes of keys and values one records.list page carries at most: a page that would hold more
+ * ends early, with a cursor (so a page of whole values stays a few MiB whatever the values hold).
+ */
+export const RECORDS_PAGE_BYTES = 2 * 1024 * 1024;
+/** What one answer may weigh as JSON; a transport sends ANSWER_TOO_LARGE instead of a heavier one. */
+export const ANSWER_MAX_BYTES = 16 * 1024 * 1024;
+
 export const conflictPolicySchema = z.enum(['manual', 'lastWriterWins', 'remote', 'local']);
 export type ConflictPolicyName = z.infer<typeof conflictPolicySchema>;
 
@@ -108,8 +129,12 @@ export const syncStatusSchema = z.object({
       state: syncStateSchema,
       progress: z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).optional(),
       error: appErrorViewSchema.optional(),
+      /** Items of its cloud copy sync skipped as malformed: a sentence saying how many. */
+      warning: z.string().optional(),
     }),
   ),
+  /** Datasets in the cloud this device leaves alone (a name the app refuses, or a damaged header). */
+  unsupported: z.array(z.object({ name: z.string(), reason: z.enum(['name', 'damaged']) })).optional(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
@@ -124,6 +149,9 @@ const datasetInput = z.object({ dataset: datasetName }).strict();
 const ok = z.object({ ok: z.literal(true) });
 
 export const IMPORT_CHUNK_RECORDS = 500;
+/** What the open imports of one identity may stage at once: UTF-8 bytes of keys and values, and imports. */
+export const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+export const IMPORT_MAX_OPEN = 4;
 
 export const commands = {
   'app.cloud': { input: empty, output: cloudViewSchema },
@@ -163,19 +191,25 @@ export const commands = {
     input: z
       .object({
         dataset: datasetName,
-        prefix: z.string().max(1024).optional(),
+        /** Only keys that start with exactly this. */
+        prefix: keyPrefix.optional(),
         cursor: cursor.optional(),
-        limit: z.number().int().min(1).max(1000).optional(),
-        /** Whole values instead of previews (export); keep `limit` small then. */
+        limit: z.number().int().min(1).max(RECORDS_PAGE_MAX).optional(),
+        /** Whole values instead of previews (export). */
         full: z.boolean().optional(),
       })
       .strict(),
+    /**
+     * A page may hold fewer than `limit` records — it ends early at RECORDS_PAGE_BYTES — so read on
+     * while nextCursor is not null.
+     */
     output: z.object({ records: z.array(recordRowSchema), nextCursor: z.string().nullable() }),
   },
   'records.get': { input: z.object({ dataset: datasetName, key: recordKey }).strict(), output: recordSchema.nullable() },
   'records.put': { input: z.object({ dataset: datasetName, key: recordKey, value: recordValue }).strict(), output: ok },
   'records.remove': { input: z.object({ dataset: datasetName, key: recordKey }).strict(), output: ok },
 
+  /** The first open conflicts, up to RECORDS_PAGE_BYTES of values (the rest once those are resolved). */
   'conflicts.list': { input: z.object({ dataset: datasetName.optional() }).strict(), output: z.array(conflictSchema) },
   'conflicts.resolve': {
     input: z

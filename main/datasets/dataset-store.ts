@@ -12,7 +12,7 @@ import * as writes from './store-writes';
 import * as sync from './sync-bookkeeping';
 
 export type { DatasetStoreEvent } from './store-context';
-export type { ConflictView, DatasetSummary, ListRecordsOptions, RecordPage, RecordView, UnsyncedChanges } from './store-reads';
+export type { ConflictView, DatasetSummary, ListConflictsOptions, ListedRecord, ListRecordsOptions, RecordPage, RecordView, UnsyncedChanges } from './store-reads';
 export type { ConflictResolution } from './store-writes';
 export type {
   CommittedRecord,
@@ -46,8 +46,8 @@ export interface DatasetStore {
   listRecords(identityId: string, dataset: string, options?: reads.ListRecordsOptions): reads.RecordPage;
   /** undefined when the key holds nothing (never written, or removed). */
   getRecord(identityId: string, dataset: string, key: string): reads.RecordView | undefined;
-  /** Every open conflict of the identity, or of one dataset. */
-  listConflicts(identityId: string, dataset?: string): reads.ConflictView[];
+  /** Every open conflict of the identity, or of one dataset (the first ones, with `maxBytes`). */
+  listConflicts(identityId: string, dataset?: string, options?: reads.ListConflictsOptions): reads.ConflictView[];
   /** For the sign-out dialog: what removing this identity's data would lose. */
   unsyncedChanges(identityId: string): reads.UnsyncedChanges;
   /** The profile's "Work offline" switch (not per identity). */
@@ -123,7 +123,7 @@ export function openDatasetStore(options: DatasetStoreOptions): DatasetStore {
     getDataset: (identityId, dataset) => reads.datasetSummary(ctx, identityId, dataset),
     listRecords: (identityId, dataset, listOptions) => reads.listRecords(ctx, identityId, dataset, listOptions),
     getRecord: (identityId, dataset, key) => reads.getRecord(ctx, identityId, dataset, key),
-    listConflicts: (identityId, dataset) => reads.listConflicts(ctx, identityId, dataset),
+    listConflicts: (identityId, dataset, listOptions) => reads.listConflicts(ctx, identityId, dataset, listOptions),
     unsyncedChanges: (identityId) => reads.unsyncedChanges(ctx, identityId),
     workOffline: () => reads.workOffline(ctx),
 

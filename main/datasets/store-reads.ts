@@ -31,18 +31,38 @@ export interface RecordView {
   conflicted: boolean;
 }
 
+/** A record as a list shows it: its value whole, or its first characters when a preview was asked for. */
+export interface ListedRecord extends RecordView {
+  /** UTF-8 bytes of the whole value. */
+  valueBytes: number;
+  /** True when `value` is only the start of the value (a preview). */
+  truncated: boolean;
+}
+
 export interface RecordPage {
-  records: RecordView[];
+  records: ListedRecord[];
   /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
 }
 
 export interface ListRecordsOptions {
-  /** Only keys that start with this. */
+  /** Only keys that start with exactly this. */
   prefix?: string;
   cursor?: string;
   /** Page size: 1–1000, default 100. */
   limit?: number;
+  /**
+   * The page ends early (with a cursor) before the UTF-8 bytes of its keys and values would pass
+   * this; it holds at least one record. Default: no bound but `limit`.
+   */
+  maxBytes?: number;
+  /** Values cut to at most this many UTF-16 code units (never a half surrogate pair); default whole. */
+  previewChars?: number;
+}
+
+export interface ListConflictsOptions {
+  /** The list ends before the UTF-8 bytes of its keys and values would pass this (at least one conflict). */
+  maxBytes?: number;
 }
 
 export interface ConflictSide {
@@ -110,9 +130,31 @@ export function datasetSummary(ctx: StoreContext, identityId: string, name: stri
 }
 
 const MAX_PAGE = 1000;
-// The greatest code point: every key that starts with `prefix` sorts below prefix + U+10FFFF in
-// SQLite's byte order, except keys whose next character is U+10FFFF itself, a noncharacter.
-const AFTER_EVERY_KEY_WITH_PREFIX = '\u{10FFFF}';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const MAX_CODE_POINT = 0x10ffff;
+
+/**
+ * The least text above every text that starts with `prefix`, in SQLite's order for TEXT (the bytes
+ * of UTF-8, which is code point order): the prefix with its last code point raised by one, carrying
+ * over U+10FFFF and skipping the surrogates, which have no UTF-8 form. undefined when there is none
+ * (the prefix is all U+10FFFF): every text from the prefix on starts with it.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const points = Array.from(prefix, (char) => char.codePointAt(0) as number);
+  while (points.length > 0) {
+    const last = (points.pop() as number) + 1;
+    if (last > MAX_CODE_POINT) continue;
+    points.push(last === 0xd800 ? 0xe000 : last);
+    return String.fromCodePoint(...points);
+  }
+  return undefined;
+}
+
+type ListedRow = Pick<RecordRow, 'key' | 'value' | 'device_last_modified' | 'dirty'> & {
+  conflicted: 0 | 1;
+  value_bytes: number | null;
+  value_chars: number | null;
+};
 
 export function listRecords(ctx: StoreContext, identityId: string, dataset: string, options: ListRecordsOptions = {}): RecordPage {
   const limit = options.limit ?? 100;
@@ -121,32 +163,72 @@ export function listRecords(ctx: StoreContext, identityId: string, dataset: stri
   }
   const after = options.cursor === undefined ? '' : decodeCursor(options.cursor);
   const prefix = options.prefix ?? '';
+  if (LONE_SURROGATE.test(prefix)) {
+    throw new AppError('IPC_BAD_INPUT', 'A key prefix must be valid Unicode text (it holds a lone surrogate). Remove that character from the filter.');
+  }
+  const maxBytes = options.maxBytes ?? Infinity;
+  const preview = options.previewChars;
   return ctx.db.transaction(() => {
     liveDatasetRow(ctx, identityId, dataset);
-    // Two texts, so that with a prefix the upper bound ends the index range instead of filtering it.
-    const range = prefix === '' ? '' : 'AND r.key >= ? AND r.key < ?';
-    const bounds = prefix === '' ? [after] : [after, prefix, prefix + AFTER_EVERY_KEY_WITH_PREFIX];
-    const rows = ctx
-      .sql(
-        `SELECT r.key, r.value, r.device_last_modified, r.dirty, (c.key IS NOT NULL) AS conflicted
-         FROM records r LEFT JOIN conflicts c ON c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key
-         WHERE r.identity_id = ? AND r.dataset = ? AND r.deleted = 0 AND r.key > ? ${range}
-         ORDER BY r.key LIMIT ?`,
-      )
-      .all(identityId, dataset, ...bounds, limit + 1) as (Pick<
-      RecordRow,
-      'key' | 'value' | 'device_last_modified' | 'dirty'
-    > & { conflicted: 0 | 1 })[];
-    const page = rows.slice(0, limit).map((row) => ({
-      key: row.key,
-      value: row.value ?? '',
-      modifiedAt: row.device_last_modified,
-      pending: row.dirty === 1,
-      conflicted: row.conflicted === 1,
-    }));
+    // An exact prefix test as an index range: [prefix, the least text above every key with it).
+    const upper = prefix === '' ? undefined : prefixUpperBound(prefix);
+    const range = `${prefix === '' ? '' : 'AND r.key >= @prefix'} ${upper === undefined ? '' : 'AND r.key < @upper'}`;
+    // With a preview, SQLite cuts the value (to code points: at least as many UTF-16 units) so a long
+    // value never reaches the JS heap whole; its size is read from the stored bytes.
+    const value = preview === undefined ? 'r.value' : 'substr(r.value, 1, @preview)';
+    const statement = ctx.sql(
+      `SELECT r.key, ${value} AS value, length(CAST(r.value AS BLOB)) AS value_bytes,
+         ${preview === undefined ? 'NULL' : 'length(r.value)'} AS value_chars,
+         r.device_last_modified, r.dirty, (c.key IS NOT NULL) AS conflicted
+       FROM records r LEFT JOIN conflicts c ON c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key
+       WHERE r.identity_id = @identityId AND r.dataset = @dataset AND r.deleted = 0 AND r.key > @after ${range}
+       ORDER BY r.key LIMIT @rows`,
+    );
+    const parameters: Record<string, unknown> = { identityId, dataset, after, rows: limit + 1 };
+    if (prefix !== '') parameters.prefix = prefix;
+    if (upper !== undefined) parameters.upper = upper;
+    if (preview !== undefined) parameters.preview = preview;
+    // Row by row, so a page that ends early on bytes never reads the rest of its rows.
+    const page: ListedRecord[] = [];
+    let bytes = 0;
+    let more = false;
+    for (const row of statement.iterate(parameters) as IterableIterator<ListedRow>) {
+      const record = listedRecord(row, preview);
+      const size = utf8Bytes(record.key) + utf8Bytes(record.value);
+      if (page.length === limit || (page.length > 0 && bytes + size > maxBytes)) {
+        more = true;
+        break;
+      }
+      page.push(record);
+      bytes += size;
+    }
     const last = page.at(-1);
-    return { records: page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.key) : null };
+    return { records: page, nextCursor: more && last !== undefined ? encodeCursor(last.key) : null };
   })();
+}
+
+function listedRecord(row: ListedRow, preview: number | undefined): ListedRecord {
+  let value = row.value ?? '';
+  let truncated = false;
+  if (preview !== undefined && (value.length > preview || (row.value_chars ?? 0) > preview)) {
+    truncated = true;
+    value = value.slice(0, preview);
+    // Never half a surrogate pair: the preview would not be valid Unicode.
+    if (/[\uD800-\uDBFF]$/.test(value)) value = value.slice(0, -1);
+  }
+  return {
+    key: row.key,
+    value,
+    valueBytes: row.value_bytes ?? 0,
+    truncated,
+    modifiedAt: row.device_last_modified,
+    pending: row.dirty === 1,
+    conflicted: row.conflicted === 1,
+  };
+}
+
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }
 
 // Opaque to callers; it only carries the last key of the page, so it stays valid across writes.
@@ -181,21 +263,31 @@ export function getRecord(ctx: StoreContext, identityId: string, dataset: string
   return { key: row.key, value: row.value, modifiedAt: row.device_last_modified, pending: row.dirty === 1, conflicted: row.conflicted === 1 };
 }
 
-export function listConflicts(ctx: StoreContext, identityId: string, dataset?: string): ConflictView[] {
-  const rows = ctx
+export function listConflicts(ctx: StoreContext, identityId: string, dataset?: string, options: ListConflictsOptions = {}): ConflictView[] {
+  const maxBytes = options.maxBytes ?? Infinity;
+  const statement = ctx
     .sql(
       `SELECT c.*, r.value AS local_value, r.deleted AS local_deleted, r.device_last_modified AS local_device_last_modified,
          r.last_modified_by AS local_last_modified_by
        FROM conflicts c JOIN records r ON r.identity_id = c.identity_id AND r.dataset = c.dataset AND r.key = c.key
        WHERE c.identity_id = ? AND (? IS NULL OR c.dataset = ?) ORDER BY c.dataset, c.key`,
-    )
-    .all(identityId, dataset ?? null, dataset ?? null) as (ConflictRow & {
+    );
+  type Row = ConflictRow & {
     dataset: string;
     local_value: string | null;
     local_deleted: 0 | 1;
     local_device_last_modified: number;
     local_last_modified_by: string;
-  })[];
+  };
+  // Row by row, so a bounded list never reads the rows past its bound.
+  const rows: Row[] = [];
+  let bytes = 0;
+  for (const row of statement.iterate(identityId, dataset ?? null, dataset ?? null) as IterableIterator<Row>) {
+    const size = utf8Bytes(row.key) + utf8Bytes(row.local_value ?? '') + utf8Bytes(row.remote_value ?? '');
+    if (rows.length > 0 && bytes + size > maxBytes) break;
+    rows.push(row);
+    bytes += size;
+  }
   return rows.map((row) => ({
     dataset: row.dataset,
     key: row.key,

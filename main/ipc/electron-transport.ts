@@ -2,6 +2,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../../shared/ipc-channels';
 import { isAppPage } from '../app-protocol';
+import { boundedResult } from './answer-size';
 import type { EventHub } from './event-hub';
 import type { Router } from './router';
 
@@ -13,7 +14,8 @@ export function attachElectronTransport(options: { window: BrowserWindow; render
     if (!trusted(event)) {
       return { ok: false, error: { code: 'IPC_UNTRUSTED_SENDER', message: 'Refused a request from a page that is not the app.' } };
     }
-    return router.dispatch(command, input);
+    // No JSON step here, but an answer of hundreds of MB would still be cloned whole: the same bound.
+    return router.dispatch(command, input).then((result) => boundedResult(result));
   });
   const unsubscribe = hub.subscribe((event, payload) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event, payload);

@@ -1,9 +1,12 @@
 // One router behind every transport: it validates each request against shared/ipc-contract.ts,
-// dispatches it, and turns every failure into a typed {code, message} — never a raw error.
+// refuses the contract's SIGNED_IN_COMMANDS while nobody is signed in (before any handler runs, so
+// no handler can read or write for nobody), dispatches it, and turns every failure into a typed
+// {code, message} — never a raw error.
 import type { z } from 'zod';
 import {
   commands,
   isCommandName,
+  SIGNED_IN_COMMANDS,
   type AppErrorView,
   type CommandInput,
   type CommandName,
@@ -24,7 +27,14 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function createRouter(handlers: Handlers, toAppError: (error: unknown) => AppErrorView): Router {
+const needsSignIn: ReadonlySet<string> = new Set(SIGNED_IN_COMMANDS);
+
+export function createRouter(
+  handlers: Handlers,
+  toAppError: (error: unknown) => AppErrorView,
+  /** Whether someone is signed in now: asked before every command of SIGNED_IN_COMMANDS. */
+  isSignedIn: () => boolean | Promise<boolean>,
+): Router {
   return {
     async dispatch(command, input) {
       if (!isCommandName(command)) {
@@ -41,6 +51,9 @@ export function createRouter(handlers: Handlers, toAppError: (error: unknown) =>
         };
       }
       try {
+        if (needsSignIn.has(command) && !(await isSignedIn())) {
+          return { ok: false, error: { code: 'NOT_SIGNED_IN', message: 'You are not signed in. Click Sign in.' } };
+        }
         const handler = handlers[command] as (input: unknown) => Promise<unknown>;
         const value = commands[command].output.parse(await handler(parsed.data)) as CommandOutput<CommandName>;
         return { ok: true, value };

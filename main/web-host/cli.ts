@@ -15,6 +15,7 @@ import { createEventHub } from '../ipc/event-hub';
 import { createProfileLogger } from '../log-file';
 import { serveUntilSignal } from '../serve-until-signal';
 import { resolveProfileDir, startServices } from '../start-services';
+import { keepServingOnUnhandledRejection } from '../keep-serving';
 import { startWebHost } from './start-web-host';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   const hub = createEventHub();
   const profileDir = resolveProfileDir({ profile, profileDir: values['profile-dir'] });
   const log = createProfileLogger(profileDir);
+  keepServingOnUnhandledRejection(log);
   try {
     const services = await startServices({
       profile,
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
       hub,
       log,
     });
-    const host = await startWebHost({ router: services.app.router, hub, staticDir });
+    const host = await startWebHost({ router: services.app.router, hub, staticDir, log: log.child('web-host') });
     serveUntilSignal(
       async () => void (await Promise.all([host.stop(), services.stop().then(stopCloud)])),
       (error) => fail(`stopping failed: ${String(error)}`),

@@ -5,7 +5,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventHub } from '../ipc/event-hub';
 import type { Router } from '../ipc/router';
-import { attachWebSocketTransport } from '../ipc/websocket-transport';
+import { attachWebSocketTransport, type ConnectionLimits } from '../ipc/websocket-transport';
+import type { Logger } from '../log';
 import { serveStatic } from './static-files';
 
 export interface RunningWebHost {
@@ -15,11 +16,27 @@ export interface RunningWebHost {
   stop(): Promise<void>;
 }
 
-export async function startWebHost(options: { router: Router; hub: EventHub; staticDir: string; port?: number }): Promise<RunningWebHost> {
+export async function startWebHost(options: {
+  router: Router;
+  hub: EventHub;
+  staticDir: string;
+  port?: number;
+  /** Per-connection bounds (tests lower them); DEFAULT_CONNECTION_LIMITS otherwise. */
+  limits?: Partial<ConnectionLimits>;
+  log?: Logger;
+}): Promise<RunningWebHost> {
   const token = randomBytes(32).toString('base64url');
   let origin = '';
   const server = createServer(serveStatic(options.staticDir, () => origin));
-  const transport = attachWebSocketTransport({ server, router: options.router, hub: options.hub, token, origin: () => origin });
+  const transport = attachWebSocketTransport({
+    server,
+    router: options.router,
+    hub: options.hub,
+    token,
+    origin: () => origin,
+    limits: options.limits,
+    log: options.log,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

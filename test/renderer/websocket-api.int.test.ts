@@ -36,7 +36,7 @@ beforeAll(async () => {
     'session.cancelSignIn': async () => signedOut,
     'session.signOut': async () => signedOut,
   };
-  const router = createRouter(handlers as Partial<Parameters<typeof createRouter>[0]> as Parameters<typeof createRouter>[0], () => ({ code: 'INTERNAL', message: 'x' }));
+  const router = createRouter(handlers as Partial<Parameters<typeof createRouter>[0]> as Parameters<typeof createRouter>[0], () => ({ code: 'INTERNAL', message: 'x' }), () => false);
   host = await startWebHost({ router, hub: createEventHub(), staticDir: dir });
   browser = await launchChromium();
 });

@@ -1,9 +1,9 @@
 // The bridge's dataset, record and conflict commands, over the local store. Every one acts for the
-// signed-in identity only (NOT_SIGNED_IN otherwise); values cross in full only on records.get.
-import type { CommandName, RecordRow } from '../../../shared/ipc-contract';
-import type { DatasetStore, RecordView } from '../../datasets/dataset-store';
-import { createImportStaging } from '../../datasets/import-staging';
-import { utf8Bytes } from '../../datasets/limits';
+// signed-in identity only (NOT_SIGNED_IN otherwise); values cross in full only on records.get, on
+// an export's records.list (a page bounded in bytes) and in conflicts (bounded in bytes too).
+import { RECORDS_PAGE_BYTES, type CommandName, type RecordRow } from '../../../shared/ipc-contract';
+import type { DatasetStore, ListedRecord } from '../../datasets/dataset-store';
+import { createImportStaging, type ImportStaging } from '../../datasets/import-staging';
 import type { Handlers } from '../router';
 
 /** What a list shows of a value; records.get gives the rest. */
@@ -15,17 +15,18 @@ export interface DataAccess {
   identityId(): Promise<string>;
   /** This device's ID, to tell "this device" from another in a conflict. */
   deviceId: string;
+  /** Where imports wait for their commit (the app drops it at sign-out); a private one otherwise. */
+  imports?: ImportStaging;
 }
 
 type DatasetCommand = Extract<CommandName, `datasets.${string}` | `records.${string}` | `conflicts.${string}` | 'session.unsyncedChanges'>;
 
-function rowOf(record: RecordView, full = false): RecordRow {
-  const truncated = !full && record.value.length > PREVIEW_CHARS;
+function rowOf(record: ListedRecord): RecordRow {
   return {
     key: record.key,
-    preview: truncated ? record.value.slice(0, PREVIEW_CHARS) : record.value,
-    truncated,
-    valueBytes: utf8Bytes(record.value),
+    preview: record.value,
+    truncated: record.truncated,
+    valueBytes: record.valueBytes,
     modifiedAt: record.modifiedAt,
     pending: record.pending,
     conflicted: record.conflicted,
@@ -34,7 +35,7 @@ function rowOf(record: RecordView, full = false): RecordRow {
 
 export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetCommand> {
   const { store } = access;
-  const imports = createImportStaging();
+  const imports = access.imports ?? createImportStaging();
   const device = (id: string) => (id === access.deviceId ? 'this device' : `another device (${id.slice(0, 8)})`);
   const ok = { ok: true } as const;
   // Each handler asks for the identity first, so a signed-out request touches nothing.
@@ -62,9 +63,11 @@ export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetComma
       return store.getDataset(id, dataset);
     },
     'datasets.importBegin': async ({ dataset }) => {
+      // Read before the identity: a sign-out while it is looked up drops the staging, and this begin.
+      const generation = imports.generation();
       const id = await who();
       store.getDataset(id, dataset); // DATASET_NOT_FOUND before any record is sent
-      return { importId: imports.begin(id, dataset) };
+      return { importId: imports.begin(id, dataset, generation) };
     },
     'datasets.importChunk': async ({ importId, records }) => ({ received: imports.add(await who(), importId, records) }),
     'datasets.importCommit': async ({ importId }) => {
@@ -78,8 +81,15 @@ export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetComma
     },
 
     'records.list': async ({ dataset, prefix, cursor, limit, full }) => {
-      const page = store.listRecords(await who(), dataset, { prefix, cursor, limit });
-      return { records: page.records.map((record) => rowOf(record, full)), nextCursor: page.nextCursor };
+      // Bounded in bytes as well as in records: a page of whole values ends early, with a cursor.
+      const page = store.listRecords(await who(), dataset, {
+        prefix,
+        cursor,
+        limit,
+        maxBytes: RECORDS_PAGE_BYTES,
+        ...(full ? {} : { previewChars: PREVIEW_CHARS }),
+      });
+      return { records: page.records.map(rowOf), nextCursor: page.nextCursor };
     },
     'records.get': async ({ dataset, key }) => store.getRecord(await who(), dataset, key) ?? null,
     'records.put': async ({ dataset, key, value }) => {
@@ -91,7 +101,7 @@ export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetComma
       return ok;
     },
 
-    'conflicts.list': async ({ dataset }) => store.listConflicts(await who(), dataset).map(conflictView),
+    'conflicts.list': async ({ dataset }) => store.listConflicts(await who(), dataset, { maxBytes: RECORDS_PAGE_BYTES }).map(conflictView),
     'conflicts.resolve': async ({ dataset, key, resolution }) => {
       store.resolveConflict(await who(), dataset, key, resolution);
       return ok;

@@ -20,6 +20,7 @@ function datasetView(name: string, status: DatasetStatus): SyncStatusView['datas
     state: status.state,
     ...(status.state === 'syncing' ? { progress: { done: status.done, total: status.total } } : {}),
     ...(status.state === 'error' ? { error: status.error } : {}),
+    ...(status.warning === undefined ? {} : { warning: status.warning.message }),
   };
 }
 
@@ -37,6 +38,7 @@ export function syncStatusView(store: DatasetStore, identityId: string, status: 
     lastSyncedAt: synced.length > 0 ? Math.max(...synced) : null,
     workOffline,
     datasets: Object.entries(status.datasets).map(([name, dataset]) => datasetView(name, dataset)),
+    ...(status.unsupported === undefined ? {} : { unsupported: status.unsupported }),
   };
 }
 

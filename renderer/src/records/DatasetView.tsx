@@ -3,7 +3,7 @@
 // policy, and the conflicts waiting for a choice.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ConflictPolicyName, ConflictView, DatasetSummary, RecordRow } from '../../../shared/ipc-contract';
+import { RECORDS_PAGE_MAX, type ConflictPolicyName, type ConflictView, type DatasetSummary, type RecordRow } from '../../../shared/ipc-contract';
 import { Dialog } from '../common/Dialog';
 import { formatBytes, formatTime, plural } from '../common/format';
 import type { Run } from '../common/run';
@@ -50,12 +50,30 @@ export function DatasetView({ run, name, version, onBack }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
 
+  // The first `wanted` rows, page after page: a page holds at most RECORDS_PAGE_MAX records and may
+  // end early (on bytes), so the cursor says where the next one starts.
+  const firstRows = useCallback(
+    async (wanted: number): Promise<{ records: RecordRow[]; nextCursor: string | null } | undefined> => {
+      const records: RecordRow[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const limit = Math.min(RECORDS_PAGE_MAX, wanted - records.length);
+        const page = await run('records.list', { dataset: name, prefix: prefix || undefined, cursor, limit });
+        if (!page) return undefined;
+        records.push(...page.records);
+        if (page.nextCursor === null || records.length >= wanted) return { records, nextCursor: page.nextCursor };
+        cursor = page.nextCursor;
+      }
+    },
+    [run, name, prefix],
+  );
+
   // Reloads the first page (and whatever was loaded past it) whenever the data or filter changes.
   const reload = useCallback(async () => {
     const mine = ++generation.current;
     const [dataset, page, open] = await Promise.all([
       run('datasets.get', { dataset: name }),
-      run('records.list', { dataset: name, prefix: prefix || undefined, limit: Math.max(PAGE, rowsLoaded.current) }),
+      firstRows(Math.max(PAGE, rowsLoaded.current)),
       run('conflicts.list', { dataset: name }),
     ]);
     if (mine !== generation.current) return;
@@ -66,7 +84,7 @@ export function DatasetView({ run, name, version, onBack }: Props) {
       setNextCursor(page.nextCursor);
     }
     if (open) setConflicts(open);
-  }, [run, name, prefix]);
+  }, [run, name, firstRows]);
   useEffect(() => {
     void reload();
   }, [reload, version]);

@@ -1,22 +1,31 @@
-// Export: every record, read page by page with full values, saved as one JSON file the Import
-// button reads back.
+// Export: every record, read page by page with full values (a page may end early on bytes: the
+// cursor says where to go on), saved as one JSON file the Import button reads back.
 import type { Run } from '../common/run';
 
 export const EXPORT_FORMAT = 'auth0-cognito-desktop/dataset@1';
 
-export async function exportDataset(run: Run, dataset: string, onProgress: (done: number) => void): Promise<void> {
-  const records: Record<string, string> = {};
+/**
+ * The export file's text, or undefined when a page could not be read (its error already shown).
+ * Keys are the user's own: they go in a Map and into the file as own properties, so that a key
+ * such as `__proto__` is written like any other.
+ */
+export async function exportText(run: Run, dataset: string, onProgress: (done: number) => void): Promise<string | undefined> {
+  const records = new Map<string, string>();
   let cursor: string | undefined;
-  let done = 0;
   do {
     const page = await run('records.list', { dataset, cursor, limit: 200, full: true });
-    if (!page) return;
-    for (const record of page.records) records[record.key] = record.preview;
-    done += page.records.length;
-    onProgress(done);
+    if (!page) return undefined;
+    for (const record of page.records) records.set(record.key, record.preview);
+    onProgress(records.size);
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
-  const text = JSON.stringify({ format: EXPORT_FORMAT, dataset, exportedAt: new Date().toISOString(), records }, null, 2);
+  // Object.fromEntries defines own properties, never the prototype; so does JSON.parse on import.
+  return JSON.stringify({ format: EXPORT_FORMAT, dataset, exportedAt: new Date().toISOString(), records: Object.fromEntries(records) }, null, 2);
+}
+
+export async function exportDataset(run: Run, dataset: string, onProgress: (done: number) => void): Promise<void> {
+  const text = await exportText(run, dataset, onProgress);
+  if (text === undefined) return;
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
   const link = document.createElement('a');
   link.href = url;

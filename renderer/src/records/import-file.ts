@@ -1,5 +1,6 @@
 // Reads an import file before anything is sent: the export's own format, or a plain JSON object of
 // string values. A bad file is refused whole, with what is wrong and where.
+import { IMPORT_MAX_BYTES } from '../../../shared/ipc-contract';
 import { EXPORT_FORMAT } from './export-dataset';
 
 export interface ImportPreview {
@@ -45,6 +46,14 @@ export function checkImportText(text: string): ImportCheck {
     bytes += encoder.encode(key).length + encoder.encode(value).length;
   }
   if (records.length === 0) return { ok: false, message: 'The file has no records to import.' };
+  // The app stages an import whole before writing it, up to a bound: say so now, not halfway through.
+  if (bytes > IMPORT_MAX_BYTES) {
+    const mib = (n: number) => `${Math.ceil(n / 1024 / 1024)} MiB`;
+    return {
+      ok: false,
+      message: `The file holds ${mib(bytes)} of keys and values; one import takes at most ${mib(IMPORT_MAX_BYTES)}. Split it into smaller files and import them one by one.`,
+    };
+  }
   return { ok: true, preview: { records, bytes, from } };
 }
 

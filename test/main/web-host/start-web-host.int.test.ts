@@ -26,6 +26,7 @@ beforeAll(async () => {
       'session.signOut': async () => signedOut,
     } as Partial<Handlers> as Handlers,
     () => ({ code: 'INTERNAL', message: 'x' }),
+    () => false,
   );
   host = await startWebHost({ router, hub, staticDir: dir });
 });
