@@ -109,3 +109,51 @@ export const silentLogger: Logger = {
   error: () => undefined,
   child: () => silentLogger,
 };
+
+/** Repeats of one failure are written once, not every sync: see createRepeatLog. */
+export interface RepeatLog {
+  /**
+   * Writes the entry when `key` had no failure or another `signature` (an error code); otherwise
+   * only counts it. Counted repeats are written as one line when the failure changes or ends, and
+   * at most every `summaryEveryMs` while it lasts.
+   */
+  failed(key: string, signature: string, level: LogLevel, message: string, fields?: LogFields): void;
+  /** `key` works again: its counted repeats, if any, are written, and its next failure is new. */
+  ended(key: string): void;
+}
+
+/** Ten minutes: a failure that lasts all day adds six lines an hour, not 240. */
+export const REPEAT_SUMMARY_EVERY_MS = 10 * 60 * 1000;
+
+export function createRepeatLog(log: Logger, options: { now?: () => number; summaryEveryMs?: number } = {}): RepeatLog {
+  const now = options.now ?? Date.now;
+  const every = options.summaryEveryMs ?? REPEAT_SUMMARY_EVERY_MS;
+  const open = new Map<string, { signature: string; level: LogLevel; message: string; repeated: number; since: number }>();
+
+  function flush(key: string): void {
+    const entry = open.get(key);
+    if (entry === undefined || entry.repeated === 0) return;
+    // The code only: the first line carried the details, which were the same every time.
+    log[entry.level](`${entry.message}: repeated ${entry.repeated} more ${entry.repeated === 1 ? 'time' : 'times'}`, { code: entry.signature, repeated: entry.repeated });
+    entry.repeated = 0;
+    entry.since = now();
+  }
+
+  return {
+    failed(key, signature, level, message, fields) {
+      const entry = open.get(key);
+      if (entry !== undefined && entry.signature === signature) {
+        entry.repeated += 1;
+        if (now() - entry.since >= every) flush(key);
+        return;
+      }
+      flush(key);
+      open.set(key, { signature, level, message, repeated: 0, since: now() });
+      log[level](message, fields);
+    },
+    ended(key) {
+      flush(key);
+      open.delete(key);
+    },
+  };
+}

@@ -11,6 +11,8 @@ import {
   type TransactWriteItem,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { AppError } from '../../shared/errors';
+import { checkDatasetName, checkKey, checkValue, DEFAULT_LIMITS, type DatasetLimits } from '../datasets/limits';
 import { dynamoDbFailure, type DynamoDbContext } from './dynamodb-errors';
 import {
   DATASET_PREFIX,
@@ -20,6 +22,7 @@ import {
   recordSortKey,
   SORT_KEY,
   SYNC_KEY_ATTRIBUTE,
+  SYNC_COUNT_DIGITS,
   SYNC_KEY_INDEX,
   syncKey,
 } from './table-schema';
@@ -30,6 +33,29 @@ export const MAX_COMMIT_RECORDS = 99;
 export const MAX_COMMIT_BYTES = 4_000_000;
 // Room in each commit for the header item and for the size estimate's rounding.
 const COMMIT_HEADROOM_BYTES = 16 * 1024;
+/**
+ * DynamoDB's limit on a request as sent. The SDK sends JSON, in which a control character takes six
+ * bytes (`\u0001`) and a quote or a backslash two: 4 MB of items can be 24 MB of request.
+ */
+export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+// Room in each request for the header item, the envelope and the names.
+const REQUEST_HEADROOM_BYTES = 256 * 1024;
+// A record's Put in the request, less its key, syncKey and value: attribute names, the table name
+// (at most 255), the identity ID, the device ID and the numbers, with room to spare.
+const PUT_OVERHEAD_BYTES = 1024;
+
+/** What one commit may hold: records, their item bytes as DynamoDB counts them, and the request as sent. */
+export interface CommitBudget {
+  maxRecords: number;
+  maxItemBytes: number;
+  maxRequestBytes: number;
+}
+
+export const DEFAULT_COMMIT_BUDGET: CommitBudget = Object.freeze({
+  maxRecords: MAX_COMMIT_RECORDS,
+  maxItemBytes: MAX_COMMIT_BYTES - COMMIT_HEADROOM_BYTES,
+  maxRequestBytes: MAX_REQUEST_BYTES - REQUEST_HEADROOM_BYTES,
+});
 
 /** The user's partition of the table, and the client that reaches it. */
 export interface DatasetTable {
@@ -96,6 +122,99 @@ const readS = (item: Record<string, AttributeValue>, name: string): string | und
 const readN = (item: Record<string, AttributeValue>, name: string): number => Number(item[name]?.N ?? 0);
 const readBool = (item: Record<string, AttributeValue>, name: string): boolean => item[name]?.BOOL === true;
 
+/**
+ * An item of the user's partition this app cannot take as it is: written by a device with a bug, an
+ * older or newer app, or anyone holding the identity's credentials. It is skipped, never stored.
+ */
+export interface MalformedItem {
+  /** The dataset it was read for (a record), or the name its own sort key gives (a header). */
+  dataset: string;
+  kind: 'header' | 'record';
+  /** What is wrong, in words fit for a log: never the key or the value. */
+  problem: string;
+}
+
+/** Told of each malformed item a read skipped. */
+export type OnMalformed = (item: MalformedItem) => void;
+
+const MAX_DEVICE_ID_CHARS = 256;
+
+/** A whole number the app can count with: present, a DynamoDB number, and a safe integer >= 0. */
+function countProblem(item: Record<string, AttributeValue>, name: string, required = true): string | undefined {
+  const attribute = item[name];
+  if (attribute === undefined) return required ? `${name} is missing` : undefined;
+  if (attribute.N === undefined) return `${name} is not a number`;
+  const value = Number(attribute.N);
+  return Number.isSafeInteger(value) && value >= 0 ? undefined : `${name} is not a whole number from 0 to 2^53`;
+}
+
+function stringProblem(item: Record<string, AttributeValue>, name: string, maxChars: number): string | undefined {
+  const attribute = item[name];
+  if (attribute === undefined) return undefined;
+  if (attribute.S === undefined) return `${name} is not a string`;
+  return attribute.S.length > maxChars ? `${name} is longer than ${maxChars} characters` : undefined;
+}
+
+function boolProblem(item: Record<string, AttributeValue>, name: string): string | undefined {
+  const attribute = item[name];
+  return attribute === undefined || attribute.BOOL !== undefined ? undefined : `${name} is not a boolean`;
+}
+
+function limitProblem(check: () => void): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    if (error instanceof AppError) return error.message;
+    throw error;
+  }
+}
+
+/** Why a header item cannot be used, or undefined. A name the app refuses is its own kind: see `unsupportedName`. */
+function headerProblem(item: Record<string, AttributeValue>): string | undefined {
+  const sortKey = readS(item, SORT_KEY);
+  if (sortKey === undefined || !sortKey.startsWith(DATASET_PREFIX)) return 'its sort key is not a dataset header';
+  for (const name of ['syncCount', 'generation']) {
+    const problem = countProblem(item, name);
+    if (problem !== undefined) return problem;
+  }
+  for (const name of ['recordCount', 'sizeBytes', 'lastModified']) {
+    const problem = countProblem(item, name, false);
+    if (problem !== undefined) return problem;
+  }
+  return boolProblem(item, 'deleted') ?? stringProblem(item, 'lastModifiedBy', MAX_DEVICE_ID_CHARS);
+}
+
+/** Whether a header's dataset name is one this app refuses for a dataset made here: it is never created from the cloud. */
+export function unsupportedName(name: string, limits: DatasetLimits = DEFAULT_LIMITS): boolean {
+  return limitProblem(() => checkDatasetName(name, limits)) !== undefined;
+}
+
+/** Why a record item read for `dataset` in `range` cannot be used, or undefined. */
+function recordProblem(dataset: string, item: Record<string, AttributeValue>, range: PullRange, limits: DatasetLimits): string | undefined {
+  const prefix = `${RECORD_PREFIX}${dataset}#`;
+  const sortKey = readS(item, SORT_KEY);
+  if (sortKey === undefined || !sortKey.startsWith(prefix)) return "its sort key is not one of this dataset's records";
+  for (const name of ['syncCount', 'generation', 'lastModified', 'deviceLastModified']) {
+    const problem = countProblem(item, name, name !== 'lastModified');
+    if (problem !== undefined) return problem;
+  }
+  const syncCount = readN(item, 'syncCount');
+  if (readS(item, SYNC_KEY_ATTRIBUTE) !== syncKey(dataset, syncCount)) return 'its syncKey does not match its dataset and syncCount';
+  if (syncCount <= range.after || syncCount > range.through) return "its syncCount is outside the header's";
+  const deletedProblem = boolProblem(item, 'deleted');
+  if (deletedProblem !== undefined) return deletedProblem;
+  const keyProblem = limitProblem(() => checkKey(sortKey.slice(prefix.length), limits));
+  if (keyProblem !== undefined) return keyProblem;
+  if (!readBool(item, 'deleted')) {
+    const value = item.value;
+    if (value?.S === undefined) return 'its value is missing or not a string';
+    const valueProblem = limitProblem(() => checkValue(value.S!, limits));
+    if (valueProblem !== undefined) return valueProblem;
+  }
+  return stringProblem(item, 'lastModifiedBy', MAX_DEVICE_ID_CHARS);
+}
+
 async function send<T>(table: DatasetTable, request: () => Promise<T>): Promise<T> {
   try {
     return await request();
@@ -155,7 +274,7 @@ async function queryAll(
  * Every dataset header of the user, in ONE consistent Query (more pages only past 1 MB of headers):
  * the whole cost of a sync in which nothing changed.
  */
-export async function queryHeaders(table: DatasetTable): Promise<RemoteHeader[]> {
+export async function queryHeaders(table: DatasetTable, onMalformed?: OnMalformed): Promise<RemoteHeader[]> {
   const items = await queryAll(table, {
     TableName: table.tableName,
     KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
@@ -163,9 +282,24 @@ export async function queryHeaders(table: DatasetTable): Promise<RemoteHeader[]>
     ExpressionAttributeValues: { ':pk': S(table.identityId), ':prefix': S(DATASET_PREFIX) },
     ConsistentRead: true,
   });
-  return items.map(headerOf);
+  const headers: RemoteHeader[] = [];
+  for (const item of items) {
+    const problem = headerProblem(item);
+    if (problem === undefined) headers.push(headerOf(item));
+    else onMalformed?.({ dataset: (readS(item, SORT_KEY) ?? '').slice(DATASET_PREFIX.length), kind: 'header', problem });
+  }
+  return headers;
 }
 
+/** The header of a dataset whose header item is malformed: nothing about the dataset can be trusted. */
+export function remoteDamaged(): AppError {
+  return new AppError(
+    'SYNC_REMOTE_DAMAGED',
+    "The cloud copy of this dataset has a damaged header (not written by this app as it should be), so this device leaves it alone. Your changes here are kept. Delete the dataset on this device to stop syncing it, or have an administrator repair or remove the header.",
+  );
+}
+
+/** SYNC_REMOTE_DAMAGED when the header item is malformed. */
 export async function getHeader(table: DatasetTable, dataset: string): Promise<RemoteHeader | undefined> {
   const answer = await send(table, () =>
     table.client.send(
@@ -176,7 +310,9 @@ export async function getHeader(table: DatasetTable, dataset: string): Promise<R
       }),
     ),
   );
-  return answer.Item === undefined ? undefined : headerOf(answer.Item);
+  if (answer.Item === undefined) return undefined;
+  if (headerProblem(answer.Item) !== undefined) throw remoteDamaged();
+  return headerOf(answer.Item);
 }
 
 export interface PullRange {
@@ -190,13 +326,17 @@ export interface PullRange {
 
 /**
  * The records committed in (after, through], from the bySyncKey index with consistent reads, all
- * pages: O(changed records), never a scan. `onPage` sees each page's count, for progress.
+ * pages: O(changed records), never a scan. `onPage` sees each page's count, for progress. Each item
+ * is checked first (its sort key is this dataset's, its counts are safe integers, its key and value
+ * within the limits of a local write): one that is not is skipped and told to `onMalformed`.
  */
 export async function pullChanges(
   table: DatasetTable,
   dataset: string,
   range: PullRange,
   onPage?: (count: number) => void,
+  onMalformed?: OnMalformed,
+  limits: DatasetLimits = DEFAULT_LIMITS,
 ): Promise<RemoteRecord[]> {
   if (range.through <= range.after) return [];
   const items = await queryAll(
@@ -215,7 +355,16 @@ export async function pullChanges(
     },
     onPage && ((page) => onPage(page.length)),
   );
-  return items.map((item) => recordOf(dataset, item)).filter((record) => record.generation === range.generation);
+  const records: RemoteRecord[] = [];
+  for (const item of items) {
+    const problem = recordProblem(dataset, item, range, limits);
+    if (problem !== undefined) onMalformed?.({ dataset, kind: 'record', problem });
+    else {
+      const record = recordOf(dataset, item);
+      if (record.generation === range.generation) records.push(record);
+    }
+  }
+  return records;
 }
 
 function utf8Bytes(text: string): number {
@@ -228,24 +377,60 @@ export function recordItemBytes(dataset: string, change: RecordChange): number {
   return names + 2 * utf8Bytes(recordSortKey(dataset, change.key)) + utf8Bytes(change.value ?? '') + 256;
 }
 
-/** The changes in commits of at most 99 records and 4 MB, in the given order. */
-export function splitIntoCommits(dataset: string, changes: RecordChange[]): RecordChange[][] {
-  const budget = MAX_COMMIT_BYTES - COMMIT_HEADROOM_BYTES;
-  const commits: RecordChange[][] = [];
-  let current: RecordChange[] = [];
-  let bytes = 0;
+/** Bytes of `text` as a JSON string, quotes included: what the SDK sends for it. */
+export function jsonBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text), 'utf8');
+}
+
+/** An over-estimate of the record's Put in the TransactWriteItems request, as the SDK sends it (JSON). */
+export function recordRequestBytes(dataset: string, change: RecordChange): number {
+  // The syncKey is the dataset name (ASCII) and a zero-padded count.
+  const syncKeyBytes = dataset.length + 1 + SYNC_COUNT_DIGITS + 2;
+  return PUT_OVERHEAD_BYTES + jsonBytes(recordSortKey(dataset, change.key)) + syncKeyBytes + (change.value === undefined ? 0 : jsonBytes(change.value));
+}
+
+/**
+ * How many of `changes`, from the first, go in one commit within `budget` — always at least one (a
+ * single record is within every limit the store enforces).
+ */
+export function commitPrefix(dataset: string, changes: readonly RecordChange[], budget: CommitBudget = DEFAULT_COMMIT_BUDGET): number {
+  let itemBytes = 0;
+  let requestBytes = 0;
+  let count = 0;
   for (const change of changes) {
-    const size = recordItemBytes(dataset, change);
-    if (current.length > 0 && (current.length >= MAX_COMMIT_RECORDS || bytes + size > budget)) {
-      commits.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(change);
-    bytes += size;
+    itemBytes += recordItemBytes(dataset, change);
+    requestBytes += recordRequestBytes(dataset, change);
+    if (count > 0 && (count >= budget.maxRecords || itemBytes > budget.maxItemBytes || requestBytes > budget.maxRequestBytes)) break;
+    count += 1;
   }
-  if (current.length > 0) commits.push(current);
+  return count;
+}
+
+/** The changes in commits of at most 99 records, 4 MB of items and 16 MB of request, in the given order. */
+export function splitIntoCommits(dataset: string, changes: RecordChange[], budget: CommitBudget = DEFAULT_COMMIT_BUDGET): RecordChange[][] {
+  const commits: RecordChange[][] = [];
+  for (let start = 0; start < changes.length; ) {
+    const count = commitPrefix(dataset, changes.slice(start, start + budget.maxRecords + 1), budget);
+    commits.push(changes.slice(start, start + count));
+    start += count;
+  }
   return commits;
+}
+
+/** The service refused a commit as too large (the request, or the transaction's items): a smaller one may land. */
+export function commitTooLarge(cause?: unknown): AppError {
+  return new AppError(
+    'SYNC_COMMIT_TOO_LARGE',
+    'DynamoDB refused a commit of this dataset as too large. Your changes are kept on this device and go in smaller commits; if even a single record is refused, make its value smaller.',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+function isTooLarge(error: unknown): boolean {
+  const { name, message, $metadata } = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  if (name === 'RequestEntityTooLargeException' || $metadata?.httpStatusCode === 413) return true;
+  // A transaction over its aggregate size; not one item over 400 KB, which no split can help.
+  return name === 'ValidationException' && /transaction request cannot be larger|request size (has )?exceeded|aggregate size/i.test(message ?? '');
 }
 
 function headerKey(table: DatasetTable, dataset: string): Record<string, AttributeValue> {
@@ -330,6 +515,8 @@ export async function commitChanges(table: DatasetTable, commit: Commit): Promis
     );
   } catch (error) {
     if (isHeaderConditionFailure(error, 0)) return { committed: false };
+    // SYNC_COMMIT_TOO_LARGE: the caller splits the commit, never sends it again as it is.
+    if (isTooLarge(error)) throw commitTooLarge(error);
     throw dynamoDbFailure(error, table.context);
   }
   return { committed: true, syncCount: next };

@@ -10,6 +10,7 @@ import {
   liveDatasetRow,
   localSideOf,
   recordRow,
+  recountDataset,
   remoteSideOf,
   writeRecord,
   type RecordRow,
@@ -91,13 +92,31 @@ export function putRecords(ctx: StoreContext, identityId: string, dataset: strin
 }
 
 /** Leaves a tombstone for the sync to push. Returns false when the key held nothing. */
+function keyOutsideLimits(key: string, ctx: StoreContext): boolean {
+  try {
+    checkKey(key, ctx.limits);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export function removeRecord(ctx: StoreContext, identityId: string, dataset: string, key: string): boolean {
-  checkKey(key, ctx.limits);
+  // No limit check: any key that exists can be removed, whatever its size. Older versions stored
+  // keys from the cloud that no local write would accept (over the limit, empty).
   const changed = ctx.db
     .transaction(() => {
       liveDatasetRow(ctx, identityId, dataset);
       const existing = recordRow(ctx, identityId, dataset, key);
       if (existing === undefined || existing.deleted === 1) return false;
+      if (keyOutsideLimits(key, ctx)) {
+        // Gone here only: a tombstone would carry the bad key to the cloud, and every other device
+        // skips such an item anyway.
+        ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ? AND key = ?').run(identityId, dataset, key);
+        ctx.sql('DELETE FROM records WHERE identity_id = ? AND dataset = ? AND key = ?').run(identityId, dataset, key);
+        recountDataset(ctx, identityId, dataset);
+        return true;
+      }
       writeLocal(ctx, identityId, dataset, existing, key, null);
       return true;
     })

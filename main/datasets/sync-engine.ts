@@ -4,13 +4,13 @@
 // the status bar shows, and its subscribers.
 import * as remote from '../aws/dataset-table';
 import { conflictRetriesExhausted } from '../aws/dynamodb-errors';
-import { silentLogger, type Logger } from '../log';
+import { createRepeatLog, silentLogger, type Logger } from '../log';
 import { offline } from '../network-failure';
-import { AppError, toAppErrorView, type AppErrorView } from '../../shared/errors';
+import { AppError, isAppError, toAppErrorView, type AppErrorView } from '../../shared/errors';
 import type { DatasetStore, DatasetSyncState, PullResult, RemoteRecord } from './dataset-store';
-import { syncStatusOf, type SyncStatus } from './sync-status';
+import { syncStatusOf, type DatasetWarning, type SyncStatus, type UnsupportedDataset } from './sync-status';
 
-export type { DatasetStatus, SyncStatus } from './sync-status';
+export type { DatasetStatus, DatasetWarning, SyncStatus, UnsupportedDataset } from './sync-status';
 
 /** Commit attempts per dataset and sync before giving up (the changes stay dirty for the next sync). */
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -26,6 +26,10 @@ export interface SyncContext {
   log: Logger;
   /** Told how many records a step has done, and how many more it found to do. */
   progress(dataset: string, done: number, found?: number): void;
+  /** What one commit may hold (the default: DynamoDB's limits, the request counted as sent). */
+  budget?: remote.CommitBudget;
+  /** Told of each remote item skipped as malformed: it never reaches the store. */
+  malformed?(item: remote.MalformedItem): void;
 }
 
 export interface Backoff {
@@ -46,6 +50,8 @@ export interface DatasetSyncResult {
   conflicts: string[];
   /** What a remote delete or re-create did to this copy (see PullResult.remoteReset). */
   remoteReset: PullResult['remoteReset'];
+  /** Remote items skipped as malformed (see remote.MalformedItem). */
+  skipped: number;
   error?: AppErrorView;
 }
 
@@ -87,6 +93,7 @@ export async function pullChanges(ctx: SyncContext, dataset: string, header: rem
         dataset,
         { after: sameGeneration ? state.lastSyncCount : 0, through: header.syncCount, generation: header.generation },
         (count) => ctx.progress(dataset, count, count),
+        ctx.malformed,
       );
   return ctx.store.applyPull(ctx.identityId, dataset, {
     header: { syncCount: header.syncCount, generation: header.generation, deleted: header.deleted },
@@ -110,11 +117,15 @@ export async function commitChanges(ctx: SyncContext, dataset: string, header: r
   let pushed = 0;
   let landed = false;
   let afterKey: string | undefined;
+  const budget = ctx.budget ?? remote.DEFAULT_COMMIT_BUDGET;
+  // Lowered when the service refuses a commit as too large: the next one is half its size, so the
+  // same commit is never sent again as it was (our size estimate was wrong, or the limits moved).
+  let maxRecords = budget.maxRecords;
   // Each dirty record goes at most once per sync (afterKey walks forward), so a user writing
   // all the time cannot keep one sync going for ever; what they write meanwhile stays dirty.
   for (;;) {
     const batch = ctx.store.pendingChanges(ctx.identityId, dataset, {
-      maxRecords: remote.MAX_COMMIT_RECORDS,
+      maxRecords,
       maxBytes: remote.MAX_COMMIT_BYTES - 64 * 1024,
       overheadBytesPerRecord: ITEM_OVERHEAD_BYTES + 2 * Buffer.byteLength(dataset),
       afterKey,
@@ -122,16 +133,28 @@ export async function commitChanges(ctx: SyncContext, dataset: string, header: r
     if (batch === undefined) break;
     state = batch.state;
     if (batch.records.length === 0 && !state.headerPending) break;
-    const changes = batch.records.map((record) => ({ key: record.key, value: record.value ?? undefined, deviceLastModified: record.deviceLastModified }));
-    const outcome = await remote.commitChanges(ctx.table, {
-      dataset,
-      syncCount: state.lastSyncCount,
-      generation: state.generation,
-      records: changes,
-      deviceId: ctx.deviceId,
-      now: ctx.now(),
-      counters: { recordCount: state.recordCount, sizeBytes: state.bytes },
-    });
+    const all = batch.records.map((record) => ({ key: record.key, value: record.value ?? undefined, deviceLastModified: record.deviceLastModified }));
+    // The store fills a batch by UTF-8 bytes; the request is JSON, where a control character
+    // takes six bytes: the commit is as many records as fit both.
+    const fit = remote.commitPrefix(dataset, all, { ...budget, maxRecords });
+    const records = batch.records.slice(0, fit);
+    let outcome: remote.CommitOutcome;
+    try {
+      outcome = await remote.commitChanges(ctx.table, {
+        dataset,
+        syncCount: state.lastSyncCount,
+        generation: state.generation,
+        records: all.slice(0, fit),
+        deviceId: ctx.deviceId,
+        now: ctx.now(),
+        counters: { recordCount: state.recordCount, sizeBytes: state.bytes },
+      });
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'SYNC_COMMIT_TOO_LARGE' && fit > 1)) throw error;
+      maxRecords = Math.floor(fit / 2);
+      ctx.log.warn('the service refused a commit as too large; sending smaller ones', { records: fit, next: maxRecords });
+      continue;
+    }
     if (!outcome.committed) return { outcome: 'conflict', pushed };
     landed = true;
     ctx.store.markCommitted(
@@ -139,12 +162,12 @@ export async function commitChanges(ctx: SyncContext, dataset: string, header: r
       dataset,
       outcome.syncCount,
       state.generation,
-      batch.records.map((record) => ({ key: record.key, localVersion: record.localVersion })),
+      records.map((record) => ({ key: record.key, localVersion: record.localVersion })),
     );
-    pushed += batch.records.length;
-    ctx.progress(dataset, batch.records.length);
-    if (!batch.more) break;
-    afterKey = batch.records.at(-1)?.key;
+    pushed += records.length;
+    ctx.progress(dataset, records.length);
+    if (!batch.more && fit === batch.records.length) break;
+    afterKey = records.at(-1)?.key;
   }
   // Only once a commit of the newer generation has landed are the older items stale for everyone.
   const replaced = landed && header !== undefined && state.generation > header.generation;
@@ -173,11 +196,11 @@ async function commitDatasetDelete(
   const concurrent =
     header.syncCount === deletedAt
       ? []
-      : (await remote.pullChanges(ctx.table, dataset, { after: deletedAt, through: header.syncCount, generation: header.generation })).filter(
-          (record) => !record.deleted,
-        );
+      : (
+          await remote.pullChanges(ctx.table, dataset, { after: deletedAt, through: header.syncCount, generation: header.generation }, undefined, ctx.malformed)
+        ).filter((record) => !record.deleted);
   const keep = concurrent.map((record) => ({ key: record.key, value: record.value, deviceLastModified: record.deviceLastModified }));
-  const fits = keep.length > 0 && remote.splitIntoCommits(dataset, keep).length === 1;
+  const fits = keep.length > 0 && remote.splitIntoCommits(dataset, keep, ctx.budget).length === 1;
   if (keep.length > 0 && !fits) ctx.log.warn('too many concurrent changes to keep across a delete in one commit; the delete wins', { records: keep.length });
   const outcome = fits
     ? await remote.commitChanges(ctx.table, {
@@ -241,10 +264,16 @@ async function keepConcurrentAcrossRecreate(
   header: remote.RemoteHeader,
 ): Promise<{ header: remote.RemoteHeader; pulled: PullResult } | undefined> {
   const concurrent = (
-    await remote.pullChanges(ctx.table, dataset, { after: unseenSince(state, header), through: header.syncCount, generation: header.generation })
+    await remote.pullChanges(
+      ctx.table,
+      dataset,
+      { after: unseenSince(state, header), through: header.syncCount, generation: header.generation },
+      undefined,
+      ctx.malformed,
+    )
   ).filter((record) => !record.deleted);
   const keep = concurrent.map((record) => ({ key: record.key, value: record.value, deviceLastModified: record.deviceLastModified }));
-  if (keep.length === 0 || remote.splitIntoCommits(dataset, keep).length !== 1) {
+  if (keep.length === 0 || remote.splitIntoCommits(dataset, keep, ctx.budget).length !== 1) {
     if (keep.length > 0) ctx.log.warn('too many concurrent changes to keep across a re-create in one commit; the re-create wins', { records: keep.length });
     return { header, pulled: emptyPull() };
   }
@@ -288,21 +317,54 @@ export function backoffDelay(attempt: number, backoff: Pick<Backoff, 'baseMs' | 
   return Math.floor(backoff.random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt));
 }
 
+/** The header Query found the dataset's header malformed (see remote.remoteDamaged). */
+export const DAMAGED = 'damaged';
+
+/**
+ * The remote header is damaged: nothing is read or written there. A delete waiting here is done
+ * here only (the remote copy is left alone, as for any dataset this app does not sync); anything
+ * else fails with SYNC_REMOTE_DAMAGED and stays here.
+ */
+function leaveDamagedAlone(ctx: SyncContext, dataset: string): void {
+  const state = ctx.store.syncState(ctx.identityId, dataset);
+  if (state?.deletePending !== true) throw remote.remoteDamaged();
+  ctx.store.markDeletePushed(ctx.identityId, dataset, state.lastSyncCount, state.syncedGeneration);
+}
+
 /**
  * One dataset: pull what moved, push what is dirty; a conflicting commit means pull, merge and
  * retry, at most `backoff.maxAttempts` times. `knownHeader` (from the one header Query) saves the
- * first GetItem; `null` says the Query found no header.
+ * first GetItem; `null` says the Query found no header, DAMAGED a malformed one.
  */
 export async function syncDataset(
-  ctx: SyncContext,
+  outer: SyncContext,
   dataset: string,
-  knownHeader: remote.RemoteHeader | null | undefined,
+  knownHeader: remote.RemoteHeader | null | undefined | typeof DAMAGED,
   backoff: Backoff,
 ): Promise<DatasetSyncResult> {
-  const result: DatasetSyncResult = { dataset, pulled: 0, pushed: 0, conflictingCommits: 0, conflicts: [], remoteReset: null };
+  const result: DatasetSyncResult = { dataset, pulled: 0, pushed: 0, conflictingCommits: 0, conflicts: [], remoteReset: null, skipped: 0 };
+  const ctx: SyncContext = {
+    ...outer,
+    malformed: (item) => {
+      result.skipped += 1;
+      outer.malformed?.(item);
+    },
+  };
+  if (knownHeader === DAMAGED) {
+    leaveDamagedAlone(ctx, dataset);
+    return result;
+  }
   let header = knownHeader === null ? undefined : knownHeader;
   for (let attempt = 1; attempt <= backoff.maxAttempts; attempt += 1) {
-    if (attempt > 1 || knownHeader === undefined) header = await remote.getHeader(ctx.table, dataset);
+    if (attempt > 1 || knownHeader === undefined) {
+      try {
+        header = await remote.getHeader(ctx.table, dataset);
+      } catch (error) {
+        if (!(isAppError(error) && error.code === 'SYNC_REMOTE_DAMAGED')) throw error;
+        leaveDamagedAlone(ctx, dataset);
+        return result;
+      }
+    }
     let before = ctx.store.syncState(ctx.identityId, dataset);
     if (before?.deletePending === true && !deletesRemoteCopy(before, header)) {
       // Nothing the remote holds is this copy's to delete: the delete is done here, and whatever the
@@ -343,20 +405,51 @@ export async function syncDataset(
   throw conflictRetriesExhausted(backoff.maxAttempts);
 }
 
-/** Which datasets a sync must visit: those whose header moved, and those with local changes. */
-export function datasetsToSync(headers: readonly remote.RemoteHeader[], states: readonly DatasetSyncState[]) {
+/** At most this many unsupported datasets are listed in the status (the rest are only counted in the log). */
+const MAX_UNSUPPORTED_LISTED = 50;
+
+/**
+ * Which datasets a sync must visit: those whose header moved, and those with local changes; and
+ * which the cloud holds that this device leaves alone. A header whose name the app refuses is never
+ * created here; a malformed header is DAMAGED when this device has a copy of the dataset (whose
+ * status then says so), else left alone too.
+ */
+export function datasetsToSync(headers: readonly remote.RemoteHeader[], states: readonly DatasetSyncState[], malformed: readonly remote.MalformedItem[] = []) {
   const byName = new Map(states.map((state) => [state.name, state]));
-  const headerByName = new Map(headers.map((header) => [header.dataset, header]));
-  const names = [...new Set([...headerByName.keys(), ...byName.keys()])].sort();
-  const visit: { dataset: string; header: remote.RemoteHeader | null }[] = [];
+  const unsupported: UnsupportedDataset[] = [];
+  const damaged = new Set<string>();
+  for (const header of headers) if (remote.unsupportedName(header.dataset)) unsupported.push({ name: header.dataset, reason: 'name' });
+  for (const item of malformed) {
+    const state = byName.get(item.dataset);
+    if (remote.unsupportedName(item.dataset)) unsupported.push({ name: item.dataset, reason: 'name' });
+    else if (state !== undefined && (!state.deleted || state.deletePending)) damaged.add(item.dataset);
+    else unsupported.push({ name: item.dataset, reason: 'damaged' });
+  }
+  const headerByName = new Map(headers.filter((header) => !remote.unsupportedName(header.dataset)).map((header) => [header.dataset, header]));
+  const names = [...new Set([...headerByName.keys(), ...byName.keys(), ...damaged])].sort();
+  const visit: { dataset: string; header: remote.RemoteHeader | null | typeof DAMAGED }[] = [];
   const unchanged: string[] = [];
   for (const dataset of names) {
     const header = headerByName.get(dataset);
     const state = byName.get(dataset);
-    if (headerMoved(header, state) || hasLocalChanges(state)) visit.push({ dataset, header: header ?? null });
+    if (damaged.has(dataset)) visit.push({ dataset, header: DAMAGED });
+    else if (headerMoved(header, state) || hasLocalChanges(state)) visit.push({ dataset, header: header ?? null });
     else if (state !== undefined && !state.deleted) unchanged.push(dataset);
   }
-  return { visit, unchanged };
+  return { visit, unchanged, unsupported };
+}
+
+/** A name fit for the status: whole characters, at most 64 of them. */
+function shownName(name: string): string {
+  const characters = Array.from(name);
+  return characters.length <= 64 ? name : `${characters.slice(0, 63).join('')}…`;
+}
+
+function warningOf(skippedItems: number): DatasetWarning {
+  return {
+    skippedItems,
+    message: `${skippedItems === 1 ? '1 item' : `${skippedItems} items`} of this dataset in the cloud ${skippedItems === 1 ? 'was' : 'were'} malformed (not written by this app as it should be) and skipped; everything else synced.`,
+  };
 }
 
 // ——— the engine: state, status, one sync per dataset ———
@@ -374,6 +467,8 @@ export interface SyncEngineOptions {
   now?: () => number;
   log?: Logger;
   backoff?: Partial<Backoff>;
+  /** What one commit may hold (tests lower or raise it); DynamoDB's limits by default. */
+  commitBudget?: Partial<remote.CommitBudget>;
 }
 
 export interface SyncEngine {
@@ -408,6 +503,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const locks = new Map<string, Promise<unknown>>();
   const syncing = new Map<string, { done: number; total: number }>();
   const errors = new Map<string, AppErrorView>();
+  // A dataset failing the same way every 15 s is logged once, then counted (the log holds 1 MiB).
+  const repeats = createRepeatLog(log, { now: options.now });
+  // Remote items skipped as malformed, per dataset, since the engine started: the status shows them.
+  const warnings = new Map<string, DatasetWarning>();
+  // Skipped during the sync under way, logged once when it ends: per problem, how many.
+  const skippedNow = new Map<string, Map<string, number>>();
+  let unsupported: UnsupportedDataset[] = [];
+  // Unsupported datasets already logged: a header read every sync is logged when it first appears.
+  const loggedUnsupported = new Set<string>();
   let overallError: AppErrorView | undefined;
   let allInFlight: Promise<SyncReport> | undefined;
   let allQueued: Promise<SyncReport> | undefined;
@@ -427,7 +531,37 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       current.total += found;
       publish();
     },
+    budget: { ...remote.DEFAULT_COMMIT_BUDGET, ...options.commitBudget },
+    malformed(item) {
+      warnings.set(item.dataset, warningOf((warnings.get(item.dataset)?.skippedItems ?? 0) + 1));
+      const problems = skippedNow.get(item.dataset) ?? new Map<string, number>();
+      skippedNow.set(item.dataset, problems);
+      problems.set(item.problem, (problems.get(item.problem) ?? 0) + 1);
+    },
   };
+
+  /** One line per dataset sync that skipped items, however many: by problem, never a key or value. */
+  function logSkipped(dataset: string): void {
+    const problems = skippedNow.get(dataset);
+    if (problems === undefined) return;
+    skippedNow.delete(dataset);
+    const skipped = [...problems.values()].reduce((sum, count) => sum + count, 0);
+    log.warn('skipped malformed items of a dataset in the cloud', { skipped, problems: Object.fromEntries([...problems].slice(0, 10)) });
+  }
+
+  function noteUnsupported(found: UnsupportedDataset[]): void {
+    const fresh = found.filter((each) => !loggedUnsupported.has(`${each.reason}:${each.name}`));
+    for (const each of fresh) loggedUnsupported.add(`${each.reason}:${each.name}`);
+    if (fresh.length > 0) {
+      log.warn('the cloud holds datasets this app leaves alone (a name it refuses, or a damaged header)', {
+        names: fresh.filter((each) => each.reason === 'name').length,
+        damaged: fresh.filter((each) => each.reason === 'damaged').length,
+      });
+    }
+    const byName = new Map<string, UnsupportedDataset>();
+    for (const each of found) byName.set(shownName(each.name), { ...each, name: shownName(each.name) });
+    unsupported = [...byName.values()].slice(0, MAX_UNSUPPORTED_LISTED);
+  }
 
   function publish(): void {
     if (listeners.size === 0 || closed) return;
@@ -448,7 +582,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   });
 
   function status(): SyncStatus {
-    return syncStatusOf(store.listSyncStates(identityId), { online: options.isOnline(), syncing, errors, overallError });
+    return syncStatusOf(store.listSyncStates(identityId), { online: options.isOnline(), syncing, errors, overallError, warnings, unsupported });
   }
 
   function withLock<T>(dataset: string, run: () => Promise<T>): Promise<T> {
@@ -462,7 +596,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return next;
   }
 
-  async function syncOne(dataset: string, header: remote.RemoteHeader | null | undefined): Promise<DatasetSyncResult> {
+  async function syncOne(dataset: string, header: remote.RemoteHeader | null | undefined | typeof DAMAGED): Promise<DatasetSyncResult> {
     return withLock(dataset, async () => {
       const state = store.syncState(identityId, dataset);
       syncing.set(dataset, { done: 0, total: state?.pendingRecords ?? 0 });
@@ -470,14 +604,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       try {
         const result = await syncDataset(ctx, dataset, header, backoff);
         errors.delete(dataset);
+        repeats.ended(dataset);
         return result;
       } catch (error) {
         const view = toAppErrorView(error);
         errors.set(dataset, view);
-        if (view.code === 'INTERNAL') log.error('a dataset sync failed', { error });
-        else log.warn('a dataset sync failed', { code: view.code });
+        if (view.code === 'INTERNAL') repeats.failed(dataset, view.code, 'error', 'a dataset sync failed', { error });
+        else repeats.failed(dataset, view.code, 'warn', 'a dataset sync failed', { code: view.code });
         throw error;
       } finally {
+        logSkipped(dataset);
         syncing.delete(dataset);
         publish();
       }
@@ -490,15 +626,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       throw offline();
     }
     let headers: remote.RemoteHeader[];
+    const malformed: remote.MalformedItem[] = [];
     try {
-      headers = await remote.queryHeaders(table);
+      headers = await remote.queryHeaders(table, (item) => malformed.push(item));
       overallError = undefined;
     } catch (error) {
       overallError = toAppErrorView(error);
       publish();
       throw error;
     }
-    const { visit, unchanged } = datasetsToSync(headers, store.listSyncStates(identityId));
+    const found = datasetsToSync(headers, store.listSyncStates(identityId), malformed);
+    const { visit, unchanged } = found;
+    noteUnsupported(found.unsupported);
     store.noteSynced(identityId, unchanged);
     const report: SyncReport = { datasets: [] };
     for (const { dataset, header } of visit) {
@@ -513,10 +652,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           conflictingCommits: 0,
           conflicts: [],
           remoteReset: null,
+          skipped: 0,
           error: toAppErrorView(error),
         });
       }
     }
+    // A delete done here of a damaged copy leaves that copy to the unsupported list at once.
+    noteUnsupported(datasetsToSync(headers, store.listSyncStates(identityId), malformed).unsupported);
     publish();
     return report;
   }

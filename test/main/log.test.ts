@@ -1,6 +1,6 @@
 // What reaches a log line of the main process: enough to diagnose, never a token or an AWS key.
 import { expect, test } from 'vitest';
-import { createLogger, redact } from '../../main/log';
+import { createLogger, createRepeatLog, redact } from '../../main/log';
 
 const idToken =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhdXRoMHwxMjMiLCJhdWQiOiJhYmMifQ.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtYW5kLW1vcmU';
@@ -47,4 +47,26 @@ test('below the level nothing is written; child loggers add their scope', () => 
   log.info('shown');
   expect(sink.lines).toHaveLength(1);
   expect(JSON.parse(sink.lines[0]!)).toMatchObject({ level: 'info', scope: 'auth', message: 'shown' });
+});
+
+test('a failure repeated under one key is written once, then its count when it changes, ends, or every summary period', () => {
+  const sink = captured();
+  let now = 0;
+  const repeats = createRepeatLog(createLogger({ write: (line) => sink.lines.push(line), now: () => now }), { now: () => now, summaryEveryMs: 60_000 });
+  for (let round = 0; round < 4; round += 1) repeats.failed('a', 'THROTTLED', 'warn', 'a dataset sync failed', { code: 'THROTTLED' });
+  repeats.failed('b', 'THROTTLED', 'warn', 'a dataset sync failed', { code: 'THROTTLED' });
+  expect(sink.lines).toHaveLength(2);
+  repeats.failed('a', 'ACCESS_DENIED', 'warn', 'a dataset sync failed', { code: 'ACCESS_DENIED' });
+  now = 61_000;
+  repeats.failed('a', 'ACCESS_DENIED', 'warn', 'a dataset sync failed', { code: 'ACCESS_DENIED' });
+  repeats.ended('b');
+  repeats.ended('a');
+  const entries = sink.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(entries.map(({ message, code, repeated }) => ({ message, code, repeated }))).toEqual([
+    { message: 'a dataset sync failed', code: 'THROTTLED', repeated: undefined },
+    { message: 'a dataset sync failed', code: 'THROTTLED', repeated: undefined },
+    { message: 'a dataset sync failed: repeated 3 more times', code: 'THROTTLED', repeated: 3 },
+    { message: 'a dataset sync failed', code: 'ACCESS_DENIED', repeated: undefined },
+    { message: 'a dataset sync failed: repeated 1 more time', code: 'ACCESS_DENIED', repeated: 1 },
+  ]);
 });

@@ -21,6 +21,20 @@ export function statusText(status: SyncStatus): string {
   }
 }
 
+/**
+ * What sync left aside, for the user to know: items of a dataset's cloud copy skipped as malformed,
+ * and cloud datasets this device does not sync. Sync of everything else went on.
+ */
+export function syncNotes(status: SyncStatus): string[] {
+  const notes = status.datasets.filter((dataset) => dataset.warning !== undefined).map((dataset) => `${dataset.name}: ${dataset.warning}`);
+  const unsupported = status.unsupported ?? [];
+  if (unsupported.length > 0) {
+    const names = unsupported.map((each) => (each.name === '' ? '(no name)' : each.name)).join(', ');
+    notes.push(`${plural(unsupported.length, 'dataset')} in the cloud ${unsupported.length === 1 ? 'is' : 'are'} not synced by this app (unsupported name or damaged): ${names}`);
+  }
+  return notes;
+}
+
 interface Props {
   status?: SyncStatus;
   onSyncNow(): void;
@@ -37,6 +51,7 @@ export function StatusBar({ status, onSyncNow, onWorkOffline }: Props) {
         {status ? statusText(status) : 'Checking sync…'}
       </span>
       {status && <span className="last-sync">Last sync: {formatTime(status.lastSyncedAt)}</span>}
+      {status && <SyncNotes notes={syncNotes(status)} />}
       <span className="spacer" />
       <label className="switch">
         <input
@@ -54,5 +69,15 @@ export function StatusBar({ status, onSyncNow, onWorkOffline }: Props) {
         Sync now
       </button>
     </footer>
+  );
+}
+
+function SyncNotes({ notes }: { notes: string[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <span className="sync-notes" title={notes.join('\n')}>
+      ⚠ {notes[0]}
+      {notes.length > 1 && ` (and ${notes.length - 1} more)`}
+    </span>
   );
 }

@@ -1,6 +1,7 @@
-// Random histories on three devices of one user — puts, removes, dataset deletes, syncs, crashes
-// (a device dropped and reopened from its files between two steps) and injected throttling and 5xx
-// at the gateway — then everyone syncs quietly. Every replica must equal the remote; under
+// Random histories on three devices of one user — puts (of values from the whole of Unicode, control
+// characters included), removes, dataset deletes, syncs, crashes (a device dropped and reopened from
+// its files between two steps), injected throttling and 5xx at the gateway, and a buggy device that
+// commits malformed items into the user's own partition — then everyone syncs quietly. Every replica must equal the remote; under
 // lastWriterWins each key must hold the write with the greatest (device time, device ID); under
 // manual no value written disappears unless it was overwritten where it was seen or a conflict
 // listed it (the quiet phase then settles every conflict with "theirs").
@@ -10,9 +11,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AttributeValue, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-local-cloud';
+import * as remote from '../../../main/aws/dataset-table';
+import { DATASET_PREFIX, PARTITION_KEY, RECORD_PREFIX, SORT_KEY, SYNC_KEY_ATTRIBUTE, syncKey } from '../../../main/aws/table-schema';
+import { DEFAULT_LIMITS } from '../../../main/datasets/limits';
 import { isAppError } from '../../../shared/errors';
 import { signInCloudUser } from '../../support/cloud-user';
 import { openSyncDevice, remoteRecords, type CloudUser, type SyncDevice } from '../../support/sync-device';
@@ -44,19 +49,112 @@ type Step =
   | { kind: 'deleteDataset'; device: number; dataset: number }
   | { kind: 'sync'; device: number; dataset: number }
   | { kind: 'crash'; device: number }
-  | { kind: 'faults'; on: boolean };
+  | { kind: 'faults'; on: boolean }
+  | { kind: 'malformed'; device: number; dataset: number; items: number[] };
 
 const device = fc.integer({ min: 0, max: DEVICES - 1 });
 const dataset = fc.integer({ min: 0, max: DATASETS.length - 1 });
 const key = fc.integer({ min: 0, max: KEYS.length - 1 });
+// Any code point but a lone surrogate (which no write accepts): control characters, quotes,
+// backslashes, astral characters; now and then a long run of the worst case for JSON (6 bytes each).
+const anyValue = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('a', 'b', 'c', 'é', '') },
+  { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((length) => '\u0001"\\'.repeat(length).slice(0, length)) },
+);
+/** Kinds of malformed record the buggy device writes (see malformedItem). */
+const MALFORMED_KINDS = 7;
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('put' as const), device, dataset, key, value: fc.constantFrom('a', 'b', 'c', 'é', '') }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('put' as const), device, dataset, key, value: anyValue }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), device, dataset, key }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteDataset' as const), device, dataset }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('sync' as const), device, dataset }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), device }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('faults' as const), on: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('malformed' as const),
+      device,
+      dataset,
+      items: fc.array(fc.integer({ min: 0, max: MALFORMED_KINDS - 1 }), { minLength: 1, maxLength: 4 }),
+    }),
+  },
 );
+
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number | string): AttributeValue => ({ N: String(value) });
+
+/**
+ * A record item no correct device writes, committed at `syncCount` of `generation`. Never at one of
+ * KEYS: a Put there would replace a real record in the table, which is loss no sync can undo.
+ */
+function malformedItem(kind: number, dataset: string, syncCount: number, generation: number, nth: number): Record<string, AttributeValue> {
+  const item = (key: string, fields: Record<string, AttributeValue> = {}): Record<string, AttributeValue> => ({
+    [SORT_KEY]: S(`${RECORD_PREFIX}${dataset}#${key}`),
+    [SYNC_KEY_ATTRIBUTE]: S(syncKey(dataset, syncCount)),
+    value: S('bad'),
+    deleted: { BOOL: false },
+    syncCount: N(syncCount),
+    generation: N(generation),
+    lastModified: N(1),
+    lastModifiedBy: S('buggy-device'),
+    deviceLastModified: N(1),
+    ...fields,
+  });
+  switch (kind) {
+    case 0:
+      return item(`long-${nth}-${'k'.repeat(DEFAULT_LIMITS.keyMaxBytes)}`);
+    case 1:
+      return item('');
+    case 2:
+      return { ...item(`borrowed-${nth}`), [SORT_KEY]: S(`${RECORD_PREFIX}${dataset}-elsewhere#borrowed-${nth}`) };
+    case 3:
+      return item(`huge-count-${nth}`, { syncCount: N('100000000000000000000') });
+    case 4:
+      return item(`huge-time-${nth}`, { deviceLastModified: N('1e100') });
+    case 5:
+      return item(`too-big-${nth}`, { value: S('v'.repeat(DEFAULT_LIMITS.valueMaxBytes + 1)) });
+    default:
+      return item(`number-value-${nth}`, { value: N(7) });
+  }
+}
+
+/**
+ * The buggy device: ONE TransactWriteItems that moves the header by one commit, as a real commit
+ * does (so other devices pull it), and puts only malformed items. Nothing when there is no live header.
+ */
+async function commitMalformed(target: SyncDevice, dataset: string, kinds: number[]): Promise<void> {
+  const header = await remote.getHeader(target.table, dataset);
+  if (header === undefined || header.deleted) return;
+  const next = header.syncCount + 1;
+  const key = (sortKey: string) => ({ [PARTITION_KEY]: S(target.identityId), [SORT_KEY]: S(sortKey) });
+  try {
+    await target.client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: target.table.tableName,
+              Key: key(`${DATASET_PREFIX}${dataset}`),
+              ConditionExpression: '#syncCount = :expected',
+              UpdateExpression: 'SET #syncCount = :next',
+              ExpressionAttributeNames: { '#syncCount': 'syncCount' },
+              ExpressionAttributeValues: { ':expected': N(header.syncCount), ':next': N(next) },
+            },
+          },
+          // Each kind once: one transaction may not touch an item twice (the empty key has one item).
+          ...[...new Set(kinds)].map((kind, nth) => ({
+            Put: { TableName: target.table.tableName, Item: { [PARTITION_KEY]: S(target.identityId), ...malformedItem(kind, dataset, next, header.generation, nth) } },
+          })),
+        ],
+      }),
+    );
+  } catch (error) {
+    // Another device committed first, or an injected fault: a buggy device loses races too.
+    if (!['TransactionCanceledException', 'ProvisionedThroughputExceededException', 'InternalServerError'].includes((error as Error).name)) throw error;
+  }
+}
 
 interface Write {
   dataset: string;
@@ -166,6 +264,9 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
         case 'faults':
           cloud.setFaults(each.on ? { throttleRate: 0.2, serverErrorRate: 0.1 } : {});
           break;
+        case 'malformed':
+          await commitMalformed(devices[each.device]!, names[each.dataset]!, each.items);
+          break;
       }
     }
 
@@ -192,6 +293,8 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
     for (const name of names) {
       const expected = await remoteRecords(devices[0]!.table, name);
       for (const value of expected.values()) finalValues.add(value);
+      // Only the good items: every key as a local write would accept it.
+      for (const key of expected.keys()) expect(KEYS, `${name}: a key on the remote`).toContain(key);
       for (const target of devices) {
         expect(Object.fromEntries(target.records(name)), `${name} on a device`).toEqual(Object.fromEntries(expected));
         expect(target.store.listConflicts(target.identityId, name)).toEqual([]);
@@ -251,7 +354,21 @@ const FOUND: Step[][] = [
     { kind: 'sync', device: 2, dataset: 0 },
   ],
 ];
-const examples = FOUND.map((steps): [Step[]] => [steps]);
+/** Histories that show each fault kind on every run, whatever the seed draws. */
+const ALWAYS: Step[][] = [
+  // Every kind of malformed record committed between two devices' syncs, then values of control
+  // characters, quotes and backslashes written over and around them.
+  [
+    { kind: 'put', device: 0, dataset: 0, key: 0, value: 'a' },
+    { kind: 'sync', device: 0, dataset: 0 },
+    { kind: 'malformed', device: 1, dataset: 0, items: Array.from({ length: MALFORMED_KINDS }, (_, kind) => kind) },
+    { kind: 'put', device: 2, dataset: 0, key: 1, value: '\u0000\u0001"\\\u2028😀' },
+    { kind: 'sync', device: 2, dataset: 0 },
+    { kind: 'put', device: 1, dataset: 0, key: 0, value: '\u0001'.repeat(20_000) },
+    { kind: 'sync', device: 1, dataset: 0 },
+  ],
+];
+const examples = [...ALWAYS, ...FOUND].map((steps): [Step[]] => [steps]);
 /** PROPERTY_SEED (and PROPERTY_PATH) replay what a failure printed. */
 const replay = process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED), path: process.env.PROPERTY_PATH } : {};
 

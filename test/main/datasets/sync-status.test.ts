@@ -53,3 +53,19 @@ test('conflicts are counted; an error of one dataset or of the header Query show
 test('a dataset deleted here and on the remote is no longer listed', () => {
   expect(syncStatusOf([state('gone', { deleted: true })], idle).datasets).toEqual({});
 });
+
+test('a dataset named __proto__ or constructor is listed like any other (the map has no prototype to hit)', () => {
+  const status = syncStatusOf([state('__proto__', { pendingRecords: 1 }), state('constructor'), state('toString')], idle);
+  expect(Object.keys(status.datasets)).toEqual(['__proto__', 'constructor', 'toString']);
+  expect(status.datasets['__proto__']).toEqual({ state: 'pending', pending: 1 });
+  expect(status.datasets['toString']).toEqual({ state: 'synced', lastSyncedAt: 1_000 });
+  expect(status.pending).toBe(1);
+});
+
+test('skipped remote items show as a warning on their dataset; unsupported remote datasets are listed', () => {
+  const warning = { skippedItems: 2, message: '2 items were skipped' };
+  const status = syncStatusOf([state('a'), state('b')], { ...idle, warnings: new Map([['a', warning]]), unsupported: [{ name: 'bad name', reason: 'name' }] });
+  expect(status.datasets).toEqual({ a: { state: 'synced', lastSyncedAt: 1_000, warning }, b: { state: 'synced', lastSyncedAt: 1_000 } });
+  expect(status.unsupported).toEqual([{ name: 'bad name', reason: 'name' }]);
+  expect(status.overall).toBe('synced');
+});
