@@ -1,7 +1,8 @@
 // The built renderer's files, as both hosts serve them (the browser host over HTTP, Electron over
-// the app:// scheme): only files under one folder, with their content type.
-import { existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+// the app:// scheme): only regular files under one folder, reached without a symlink (a link in the
+// folder is not followed, wherever it points), with their content type.
+import { lstatSync, realpathSync } from 'node:fs';
+import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +27,14 @@ export function rendererFile(root: string, urlPathname: string): string | undefi
   const base = resolve(root);
   const file = resolve(join(base, normalize(pathname === '/' ? '/index.html' : pathname)));
   if (!file.startsWith(base + sep)) return undefined;
-  return existsSync(file) && statSync(file).isFile() ? file : undefined;
+  try {
+    // The root itself may be a link (a build folder linked into place); nothing below it may.
+    const realBase = realpathSync(base);
+    const expected = resolve(realBase, relative(base, file));
+    return lstatSync(file).isFile() && realpathSync(file) === expected ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function contentTypeOf(file: string): string {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -11,6 +11,12 @@ mkdirSync(join(rendererDir, 'assets'), { recursive: true });
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>app</title>');
 writeFileSync(join(rendererDir, 'assets', 'index.js'), 'console.log(1)');
 writeFileSync(join(scratch, 'secret.txt'), 'not for the page');
+mkdirSync(join(scratch, 'elsewhere'));
+writeFileSync(join(scratch, 'elsewhere', 'x.js'), 'not for the page either');
+// Links inside the renderer folder: to a file outside, to a folder outside, and to a file inside.
+symlinkSync(join(scratch, 'secret.txt'), join(rendererDir, 'linked.txt'));
+symlinkSync(join(scratch, 'elsewhere'), join(rendererDir, 'linked-folder'));
+symlinkSync(join(rendererDir, 'index.html'), join(rendererDir, 'inside-link.html'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const handle = createAppProtocolHandler(rendererDir);
@@ -36,6 +42,9 @@ describe('app://renderer/ serves the built renderer and nothing else', () => {
     'app://renderer/missing.js',
     'app://renderer/assets',
     'app://elsewhere/index.html',
+    'app://renderer/linked.txt',
+    'app://renderer/linked-folder/x.js',
+    'app://renderer/inside-link.html',
   ])('%s is not found', async (url) => {
     const response = await handle(new Request(url));
     expect(response.status).toBe(404);
