@@ -1,7 +1,7 @@
 // Electron's entry: the only file (with window.ts and ipc/electron-transport.ts) that knows Electron.
 // It gives the services a Platform and a window, and nothing more. Code that ships: it never starts
 // the local cloud (npm start does, and passes its profile with --cloud).
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, net, protocol, shell } from 'electron';
 import { isAppError, toAppErrorView, type AppErrorView } from '../shared/errors';
@@ -11,6 +11,7 @@ import { findCloudProfile } from './cloud-profile-source';
 import { attachElectronTransport } from './ipc/electron-transport';
 import { externalLinkOrigins } from './external-links';
 import { createEventHub } from './ipc/event-hub';
+import { keepServingOnUnhandledRejection } from './keep-serving';
 import type { Router } from './ipc/router';
 import { createLogger } from './log';
 import { createProfileLogger } from './log-file';
@@ -31,6 +32,12 @@ function refusingRouter(error: AppErrorView): Router {
 
 // Before `ready`: the renderer's own origin, app://renderer/, instead of file://.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+
+// Each profile dir is a device (README: two devices on one machine): with --profile-dir, Chromium's
+// data and the single-instance lock (which Chromium keys on that folder) are the profile's own, so
+// a second device runs beside the first while a second start of the same device still quits.
+const profileDirArgument = argument('profile-dir');
+if (profileDirArgument !== undefined) app.setPath('userData', join(resolve(profileDirArgument), 'chromium'));
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -67,6 +74,7 @@ async function start(): Promise<void> {
     log.error('no usable cloud profile', { error });
     router = refusingRouter(error.view());
   }
+  keepServingOnUnhandledRejection(log);
   const window = createMainWindow({
     preloadPath: join(here, '../preload/index.cjs'),
     rendererUrl,

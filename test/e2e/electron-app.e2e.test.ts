@@ -78,4 +78,19 @@ describe.skipIf(binary === undefined)('the Electron app', () => {
     expect(app.windows()).toHaveLength(1);
     expect(page.url()).toBe(before);
   });
+
+  // The development app only: the packaged flavour is driven as one device.
+  test.skipIf(packagedApp !== undefined)('a second device (another --profile-dir) opens its own window beside the first', async () => {
+    const second = await _electron.launch({
+      executablePath: binary,
+      args: ['.', '--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'profile-b')],
+    });
+    try {
+      const page = await second.firstWindow();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      expect(await second.evaluate(({ app }) => app.getPath('userData'))).toBe(join(scratch, 'profile-b', 'chromium'));
+    } finally {
+      await second.close();
+    }
+  });
 });
