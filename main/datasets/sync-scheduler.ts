@@ -2,7 +2,7 @@
 // change (debounced, so typing is one sync), when the network comes back or "Work offline" is
 // switched off, on a timer while the app is open, and on demand. The engine makes each of these
 // one header Query when nothing changed, and no request at all while offline.
-import { silentLogger, type Logger } from '../log';
+import { createRepeatLog, silentLogger, type Logger } from '../log';
 import type { Platform } from '../platform';
 import type { DatasetStore } from './dataset-store';
 import type { SyncEngine, SyncReport } from './sync-engine';
@@ -33,14 +33,20 @@ export function startSyncScheduler(options: SyncSchedulerOptions): SyncScheduler
   let debounce: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
+  // A failure that comes back every 15 s is written once, then counted (main/log.ts).
+  const failures = createRepeatLog(log);
+
   function runSync(reason: string): void {
     if (stopped) return;
-    engine.syncAll().catch((error: unknown) => {
-      const code = (error as { code?: string }).code;
-      // Offline is a state the status shows, not a failure.
-      if (code === 'OFFLINE') log.debug('sync skipped: offline', { reason });
-      else log.warn('sync failed', { reason, code });
-    });
+    engine.syncAll().then(
+      () => failures.ended('sync'),
+      (error: unknown) => {
+        const code = (error as { code?: string }).code;
+        // Offline is a state the status shows, not a failure.
+        if (code === 'OFFLINE') log.debug('sync skipped: offline', { reason });
+        else failures.failed('sync', String(code), 'warn', 'sync failed', { reason, code });
+      },
+    );
   }
 
   function afterChange(): void {
