@@ -13,9 +13,9 @@ import { datasetHandlers } from './ipc/handlers/datasets';
 import { sessionHandlers } from './ipc/handlers/session';
 import { syncHandlers, syncStatusView } from './ipc/handlers/sync';
 import { createRouter, type Handlers, type Router } from './ipc/router';
-import { silentLogger, type Logger } from './log';
-import { profileIdOf, type Platform } from './platform';
-import { openSecretStore } from './secrets/open-secret-store';
+import { silentLogger, type Logger } from './platform/log';
+import { profileIdOf, type Platform } from './platform/platform';
+import { openSecretStore } from './platform/keychain/open-secret-store';
 
 export interface AppOptions {
   profile: CloudProfile;

@@ -5,18 +5,18 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, net, protocol, shell } from 'electron';
 import { isAppError, toAppErrorView, type AppErrorView } from '../shared/errors';
-import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
-import { checkForAppUpdates } from './auto-update';
-import { findCloudProfile } from './cloud-profile-source';
+import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './shell/app-protocol';
+import { checkForAppUpdates } from './shell/auto-update';
+import { findCloudProfile } from './cloud-profile/source';
 import { attachElectronTransport } from './ipc/electron-transport';
-import { externalLinkOrigins } from './external-links';
+import { externalLinkOrigins } from './shell/external-links';
 import { createEventHub } from './ipc/event-hub';
-import { keepServingOnUnhandledRejection } from './keep-serving';
+import { keepServingOnUnhandledRejection } from './platform/keep-serving';
 import type { Router } from './ipc/router';
-import { createLogger } from './log';
-import { createProfileLogger } from './log-file';
+import { createLogger } from './platform/log';
+import { createProfileLogger } from './platform/log-file';
 import { resolveProfileDir, startServices, type RunningServices } from './start-services';
-import { createMainWindow, hardenSession } from './window';
+import { createMainWindow, hardenSession } from './shell/window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 

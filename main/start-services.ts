@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { isLocalCloud, type CloudProfile } from '../shared/cloud-profile';
 import { createApp, type App } from './app';
 import type { EventHub } from './ipc/event-hub';
-import type { Logger } from './log';
-import { onlineProbeFor, watchOnline } from './online-signal';
-import type { Platform } from './platform';
+import type { Logger } from './platform/log';
+import { onlineProbeFor, watchOnline } from './platform/online-signal';
+import type { Platform } from './platform/platform';
 
 export const APP_HOME = join(homedir(), '.auth0-cognito-desktop');
 

@@ -41,7 +41,7 @@ export const ERROR_CODES = [
   'ID_TOKEN_INVALID',
   'NO_REFRESH_TOKEN',
   'SESSION_EXPIRED',
-  // keychain (main/secrets)
+  // keychain (main/platform/keychain)
   'KEYCHAIN_UNAVAILABLE',
   // Cognito identity pool (main/aws)
   'COGNITO_PROVIDER_NOT_REGISTERED',

@@ -1,7 +1,7 @@
 // Every way a sign-in or a token refresh can fail, as a code and a sentence saying what to do.
 import { AuthorizationResponseError, ResponseBodyError } from 'openid-client';
 import { AppError } from '../../shared/errors';
-import { isNetworkFailure, networkDown } from '../network-failure';
+import { isNetworkFailure, networkDown } from '../platform/network-failure';
 import { idTokenHs256 } from './id-token';
 
 /** Which protocol step failed: the same IdP error means different things in different steps. */

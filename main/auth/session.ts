@@ -5,10 +5,10 @@ import type { Configuration } from 'openid-client';
 import type { CloudProfile } from '../../shared/cloud-profile';
 import { AppError, type AppErrorView } from '../../shared/errors';
 import type { SessionView } from '../../shared/ipc-contract';
-import { silentLogger, type Logger } from '../log';
-import { offline } from '../network-failure';
-import type { Platform } from '../platform';
-import { accountName, parseAccountName, type SecretStore } from '../secrets/secret-store';
+import { silentLogger, type Logger } from '../platform/log';
+import { offline } from '../platform/network-failure';
+import type { Platform } from '../platform/platform';
+import { accountName, parseAccountName, type SecretStore } from '../platform/keychain/secret-store';
 import { notSignedIn, signInCancelled } from './auth-errors';
 import { readIdToken, secondsLeft, type IdTokenClaims } from './id-token';
 import {

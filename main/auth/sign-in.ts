@@ -2,8 +2,8 @@
 // system browser, and a loopback redirect. Returns the verified tokens; stores nothing itself.
 import type { Configuration } from 'openid-client';
 import { AppError } from '../../shared/errors';
-import type { Logger } from '../log';
-import type { Platform } from '../platform';
+import type { Logger } from '../platform/log';
+import type { Platform } from '../platform/platform';
 import {
   authorizationCodeGrant,
   buildSignInRequest,

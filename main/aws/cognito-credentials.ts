@@ -10,9 +10,9 @@ import { cognitoEndpointOf, loginsKey, type CloudProfile } from '../../shared/cl
 import { AppError } from '../../shared/errors';
 import { notSignedIn } from '../auth/auth-errors';
 import { readIdToken } from '../auth/id-token';
-import { silentLogger, type Logger } from '../log';
-import { offline } from '../network-failure';
-import type { Platform } from '../platform';
+import { silentLogger, type Logger } from '../platform/log';
+import { offline } from '../platform/network-failure';
+import type { Platform } from '../platform/platform';
 import { clockSkew, cognitoFailure, isExpiredLogin, isStaleIdentity, type CognitoContext } from './cognito-errors';
 import { openIdentityIdCache, type IdentityKey } from './identity-id-cache';
 

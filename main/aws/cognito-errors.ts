@@ -2,7 +2,7 @@
 // which setting to change. Cognito names its failures by exception type and a message text.
 import { AppError } from '../../shared/errors';
 import { idTokenHs256 } from '../auth/id-token';
-import { isNetworkFailure, networkDown } from '../network-failure';
+import { isNetworkFailure, networkDown } from '../platform/network-failure';
 
 export interface CognitoContext {
   identityPoolId: string;

@@ -1,7 +1,7 @@
 // Every way DynamoDB can refuse a sync request, as a code and a sentence that tells the user or the
 // admin what to do. DynamoDB names its failures by exception type; the SDK raises them by that name.
 import { AppError } from '../../shared/errors';
-import { isNetworkFailure, networkDown } from '../network-failure';
+import { isNetworkFailure, networkDown } from '../platform/network-failure';
 import { clockSkew } from './cognito-errors';
 
 export interface DynamoDbContext {

@@ -3,7 +3,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { openPrivateFolder } from '../private-folder';
+import { openPrivateFolder } from '../platform/private-folder';
 
 export const IDENTITY_ID_FILE = 'cognito-identity-ids.json';
 

@@ -2,7 +2,7 @@
 // one typed surface (Signal's Interface style): the user's reads, the user's writes, and the sync
 // engine's bookkeeping, each in its own module. Record values, keys and dataset names are never
 // logged — the store logs counts and codes only.
-import { silentLogger, type Logger } from '../log';
+import { silentLogger, type Logger } from '../platform/log';
 import { DEFAULT_LIMITS, type DatasetLimits } from './limits';
 import type { ConflictPolicyName, RemoteRecord } from './merge-record';
 import { datasetsFileOf, openDatasetDatabase } from './open-database';

@@ -5,8 +5,8 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, openSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { silentLogger, type Logger } from '../log';
-import { openPrivateFolder } from '../private-folder';
+import { silentLogger, type Logger } from '../platform/log';
+import { openPrivateFolder } from '../platform/private-folder';
 import { checkNotTooNew, runMigrations, SCHEMA_MIGRATIONS, type Migration } from './migrations/run-migrations';
 
 export const DATASETS_FILE = 'datasets.sqlite';

@@ -4,8 +4,8 @@
 // the status bar shows, and its subscribers.
 import * as remote from '../aws/dataset-table';
 import { conflictRetriesExhausted } from '../aws/dynamodb-errors';
-import { createRepeatLog, silentLogger, type Logger } from '../log';
-import { offline } from '../network-failure';
+import { createRepeatLog, silentLogger, type Logger } from '../platform/log';
+import { offline } from '../platform/network-failure';
 import { AppError, isAppError, toAppErrorView, type AppErrorView } from '../../shared/errors';
 import type { DatasetStore, DatasetSyncState, PullResult, RemoteRecord } from './dataset-store';
 import { syncStatusOf, type DatasetWarning, type SyncStatus, type UnsupportedDataset } from './sync-status';

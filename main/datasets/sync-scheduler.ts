@@ -2,8 +2,8 @@
 // change (debounced, so typing is one sync), when the network comes back or "Work offline" is
 // switched off, on a timer while the app is open, and on demand. The engine makes each of these
 // one header Query when nothing changed, and no request at all while offline.
-import { createRepeatLog, silentLogger, type Logger } from '../log';
-import type { Platform } from '../platform';
+import { createRepeatLog, silentLogger, type Logger } from '../platform/log';
+import type { Platform } from '../platform/platform';
 import type { DatasetStore } from './dataset-store';
 import type { SyncEngine, SyncReport } from './sync-engine';
 
@@ -33,7 +33,7 @@ export function startSyncScheduler(options: SyncSchedulerOptions): SyncScheduler
   let debounce: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
-  // A failure that comes back every 15 s is written once, then counted (main/log.ts).
+  // A failure that comes back every 15 s is written once, then counted (main/platform/log.ts).
   const failures = createRepeatLog(log);
 
   function runSync(reason: string): void {

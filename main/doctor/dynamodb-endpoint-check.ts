@@ -2,7 +2,7 @@
 // so the request goes unsigned: AWS's front end refusing it (MissingAuthenticationToken and the
 // like) proves the endpoint is there and speaks DynamoDB's protocol.
 import { dynamodbEndpointOf, type CloudProfile } from '../../shared/cloud-profile';
-import { isNetworkFailure, networkDown } from '../network-failure';
+import { isNetworkFailure, networkDown } from '../platform/network-failure';
 import { CHECK, failed, passed, sentenceOf, type CheckResult } from './check-result';
 
 /** AWS's answers to a request that carries no valid signature. */

@@ -8,7 +8,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamodbEndpointOf, type CloudProfile } from '../../shared/cloud-profile';
 import type { AwsCredentials } from '../aws/cognito-credentials';
 import { PARTITION_KEY, SORT_KEY } from '../aws/table-schema';
-import { isNetworkFailure, networkDown } from '../network-failure';
+import { isNetworkFailure, networkDown } from '../platform/network-failure';
 import { CHECK, failed, passed, sentenceOf, type CheckResult } from './check-result';
 import { doctorDynamoDbClient } from './doctor-dynamodb-client';
 

@@ -1,7 +1,7 @@
 // Check 1: the cloud profile file parses and validates, as the app would read it.
 import { resolve } from 'node:path';
 import type { CloudProfile } from '../../shared/cloud-profile';
-import { readCloudProfileFile } from '../cloud-profile-file';
+import { readCloudProfileFile } from '../cloud-profile/file';
 import { CHECK, failed, passed, sentenceOf, type CheckResult } from './check-result';
 
 export function checkProfile(file: string): { result: CheckResult; profile?: CloudProfile } {

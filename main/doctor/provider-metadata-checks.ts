@@ -5,7 +5,7 @@ import { importJWK, type JWK } from 'jose';
 import type { ServerMetadata } from 'openid-client';
 import { z } from 'zod';
 import { HS256_MESSAGE } from '../auth/id-token';
-import { isNetworkFailure, networkDown } from '../network-failure';
+import { isNetworkFailure, networkDown } from '../platform/network-failure';
 import { CHECK, failed, passed, sentenceOf, type CheckResult } from './check-result';
 
 const SIGNING_SETTING = 'Auth0 Dashboard > Applications > (app) > Advanced Settings > OAuth > JSON Web Token Signature Algorithm: RS256';

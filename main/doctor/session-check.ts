@@ -5,9 +5,9 @@ import type { CloudProfile } from '../../shared/cloud-profile';
 import { AppError } from '../../shared/errors';
 import { assertCognitoCanVerify, readIdToken, secondsLeft } from '../auth/id-token';
 import { createAuthSession, type AuthSession } from '../auth/session';
-import type { Platform } from '../platform';
-import { openSecretStore } from '../secrets/open-secret-store';
-import { accountName, parseAccountName, type SecretStore } from '../secrets/secret-store';
+import type { Platform } from '../platform/platform';
+import { openSecretStore } from '../platform/keychain/open-secret-store';
+import { accountName, parseAccountName, type SecretStore } from '../platform/keychain/secret-store';
 import { CHECK, failed, passed, sentenceOf, type CheckResult } from './check-result';
 
 export interface RestoredSession {

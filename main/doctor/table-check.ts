@@ -4,7 +4,7 @@ import { DescribeTableCommand, type KeySchemaElement, type TableDescription } fr
 import type { CloudProfile } from '../../shared/cloud-profile';
 import type { AwsCredentials } from '../aws/cognito-credentials';
 import { createTableInput, SYNC_KEY_INDEX } from '../aws/table-schema';
-import { isNetworkFailure, networkDown } from '../network-failure';
+import { isNetworkFailure, networkDown } from '../platform/network-failure';
 import { CHECK, failed, passed, sentenceOf, type CheckResult } from './check-result';
 import { doctorDynamoDbClient } from './doctor-dynamodb-client';
 import { dynamodbEndpointOf } from '../../shared/cloud-profile';

@@ -1,7 +1,7 @@
 // The Electron transport: the router behind ipcMain, answering only the app's own window and page.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../../shared/ipc-channels';
-import { isAppPage } from '../app-protocol';
+import { isAppPage } from '../shell/app-protocol';
 import { boundedResult } from './answer-size';
 import type { EventHub } from './event-hub';
 import type { Router } from './router';

@@ -5,7 +5,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { AppErrorView } from '../../shared/ipc-contract';
-import { silentLogger, type Logger } from '../log';
+import { silentLogger, type Logger } from '../platform/log';
 import { encodeAnswer, encodeBounded } from './answer-size';
 import type { EventHub } from './event-hub';
 import type { Router } from './router';

@@ -9,13 +9,13 @@ import { build } from 'vite';
 import { isStale } from '../../scripts/build-state.mjs';
 import { isAppError } from '../../shared/errors';
 import type { CloudProfile } from '../../shared/cloud-profile';
-import { readCloudProfileFile } from '../cloud-profile-file';
-import { demoUsersLine, sharedCloudLine } from '../demo-users-line';
+import { readCloudProfileFile } from '../cloud-profile/file';
+import { demoUsersLine, sharedCloudLine } from '../cloud-profile/demo-users';
 import { createEventHub } from '../ipc/event-hub';
-import { createProfileLogger } from '../log-file';
-import { serveUntilSignal } from '../serve-until-signal';
+import { createProfileLogger } from '../platform/log-file';
+import { serveUntilSignal } from '../platform/serve-until-signal';
 import { resolveProfileDir, startServices } from '../start-services';
-import { keepServingOnUnhandledRejection } from '../keep-serving';
+import { keepServingOnUnhandledRejection } from '../platform/keep-serving';
 import { startWebHost } from './start-web-host';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { EventHub } from '../ipc/event-hub';
 import type { Router } from '../ipc/router';
 import { attachWebSocketTransport, type ConnectionLimits } from '../ipc/websocket-transport';
-import type { Logger } from '../log';
+import type { Logger } from '../platform/log';
 import { serveStatic } from './static-files';
 
 export interface RunningWebHost {

@@ -5,8 +5,8 @@ import { closeSync, constants, createReadStream, fstatSync, openSync, realpathSy
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
-import { contentSecurityPolicy } from '../content-security-policy';
-import { contentTypeOf, RENDERER_HEADERS, rendererFile } from '../renderer-files';
+import { contentSecurityPolicy } from '../renderer-host/content-security-policy';
+import { contentTypeOf, RENDERER_HEADERS, rendererFile } from '../renderer-host/renderer-files';
 
 /** The Host header names this server's own origin (`127.0.0.1:PORT`), not a name that resolved to it. */
 export function isOwnHost(request: IncomingMessage, origin: string): boolean {

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
-import { APP_ID, profileIdOf } from '../../main/platform';
-import { keychainService } from '../../main/secrets/keytar-store';
+import { APP_ID, profileIdOf } from '../../main/platform/platform';
+import { keychainService } from '../../main/platform/keychain/keytar-store';
 import { launchChromium } from '../support/chromium';
 import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
-import { HARDENED_WEB_PREFERENCES } from '../../main/window-preferences';
+import { HARDENED_WEB_PREFERENCES } from '../../main/shell/window-preferences';
 import { ensureElectron } from '../../scripts/electron-binary.mjs';
 
 const packagedApp = process.env.E2E_PACKAGED_APP;

@@ -76,6 +76,6 @@ test('native modules are unpacked from the asar and the fuses are flipped at pac
 });
 
 test("a team's build/cloud-profile.json lands where the packaged app looks for it", async () => {
-  const { BAKED_PROFILE_FILE } = await import('../../main/cloud-profile-source');
+  const { BAKED_PROFILE_FILE } = await import('../../main/cloud-profile/source');
   expect(config.extraResources).toContainEqual({ from: `${config.directories.buildResources}/${BAKED_PROFILE_FILE}`, to: BAKED_PROFILE_FILE });
 });

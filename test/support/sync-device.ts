@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as remote from '../../main/aws/dataset-table';
 import { openDatasetStore, type DatasetStore } from '../../main/datasets/dataset-store';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../main/datasets/sync-engine';
-import { profileIdOf } from '../../main/platform';
+import { profileIdOf } from '../../main/platform/platform';
 import type { CloudDevice, signInCloudUser } from './cloud-user';
 
 export interface SyncDevice extends CloudDevice {

@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
-import type { Platform } from '../../main/platform';
+import type { Platform } from '../../main/platform/platform';
 
 /** Chromium standing in for the user's system browser. */
 export const launchSystemBrowser = launchChromium;

@@ -6,11 +6,11 @@ import keytar from 'keytar';
 import type { LocalCloud } from '../../localcloud/start-local-cloud';
 import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../main/auth/session';
 import { createCognitoCredentials, type CognitoCredentials } from '../../main/aws/cognito-credentials';
-import { createLogger } from '../../main/log';
-import { APP_ID, profileIdOf } from '../../main/platform';
-import { keychainService } from '../../main/secrets/keytar-store';
-import { openSecretStore } from '../../main/secrets/open-secret-store';
-import type { SecretStore } from '../../main/secrets/secret-store';
+import { createLogger } from '../../main/platform/log';
+import { APP_ID, profileIdOf } from '../../main/platform/platform';
+import { keychainService } from '../../main/platform/keychain/keytar-store';
+import { openSecretStore } from '../../main/platform/keychain/open-secret-store';
+import type { SecretStore } from '../../main/platform/keychain/secret-store';
 import type { CloudProfile } from '../../shared/cloud-profile';
 import { testPlatform, type TestPlatform } from './system-browser';
 

@@ -2,7 +2,7 @@
 // ts/sql/migrations): a crash mid-way leaves the file at the last finished version, never between.
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../../shared/errors';
-import type { Logger } from '../../log';
+import type { Logger } from '../../platform/log';
 import { updateToSchemaVersion1 } from './01-datasets-records-conflicts';
 import { updateToSchemaVersion2 } from './02-profile-settings';
 import { updateToSchemaVersion3 } from './03-dirty-records-index';

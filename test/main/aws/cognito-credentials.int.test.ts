@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-local-cloud';
 import { createCognitoCredentials, type CognitoCredentials, type CognitoCredentialsOptions } from '../../../main/aws/cognito-credentials';
 import { IDENTITY_ID_FILE } from '../../../main/aws/identity-id-cache';
-import { createLogger } from '../../../main/log';
+import { createLogger } from '../../../main/platform/log';
 import { launchSystemBrowser, logInAndReturn } from '../../support/system-browser';
 import { newProfileDir, profileFor, startTestApp, type TestApp } from '../../support/test-app';
 import { failure } from '../../support/app-error';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { DatasetStore, DatasetStoreEvent } from '../../../main/datasets/dataset-store';
-import { createLogger } from '../../../main/log';
+import { createLogger } from '../../../main/platform/log';
 import { openTestStore, tempProfileDir, testClock } from '../../support/dataset-store';
 import { thrown } from '../../support/app-error';
 

@@ -4,7 +4,7 @@ import { createCognitoCredentials } from '../../../main/aws/cognito-credentials'
 import { createDynamoDbClient, dynamoDbContextOf } from '../../../main/aws/dynamodb-client';
 import { openDatasetStore } from '../../../main/datasets/dataset-store';
 import { createSyncEngine } from '../../../main/datasets/sync-engine';
-import { profileIdOf } from '../../../main/platform';
+import { profileIdOf } from '../../../main/platform/platform';
 import type { CloudProfile } from '../../../shared/cloud-profile';
 import { testPlatform } from '../../support/system-browser';
 

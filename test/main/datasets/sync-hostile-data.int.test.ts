@@ -11,7 +11,7 @@ import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-loca
 import * as remote from '../../../main/aws/dataset-table';
 import { DATASET_PREFIX, PARTITION_KEY, RECORD_PREFIX, SORT_KEY, SYNC_KEY_ATTRIBUTE, syncKey } from '../../../main/aws/table-schema';
 import { DEFAULT_LIMITS } from '../../../main/datasets/limits';
-import { createLogger } from '../../../main/log';
+import { createLogger } from '../../../main/platform/log';
 import { failure } from '../../support/app-error';
 import { signInCloudUser } from '../../support/cloud-user';
 import { openSyncDevice, remoteRecords, requestsOf, type CloudUser, type SyncDevice } from '../../support/sync-device';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-local-cloud';
 import { openDatasetStore } from '../../../main/datasets/dataset-store';
-import { profileIdOf } from '../../../main/platform';
+import { profileIdOf } from '../../../main/platform/platform';
 import { signInCloudUser } from '../../support/cloud-user';
 import { openSyncDevice, remoteRecords, requestsOf, type CloudUser } from '../../support/sync-device';
 

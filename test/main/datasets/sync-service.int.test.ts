@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-local-cloud';
 import { openDatasetStore, type DatasetStore } from '../../../main/datasets/dataset-store';
 import { createSyncService, type SyncService } from '../../../main/datasets/sync-service';
-import { profileIdOf } from '../../../main/platform';
+import { profileIdOf } from '../../../main/platform/platform';
 import { signInCloudUser } from '../../support/cloud-user';
 import { openSyncDevice, remoteRecords, requestsOf, type SyncDevice } from '../../support/sync-device';
 import { launchSystemBrowser, logInAndReturn } from '../../support/system-browser';

@@ -192,8 +192,8 @@ describe('the browser host against peers that ask too much', () => {
 
   it('a rejection nobody handles is logged and the host process keeps running', () => {
     const script = `
-      import { createLogger } from './main/log.ts';
-      import { keepServingOnUnhandledRejection } from './main/keep-serving.ts';
+      import { createLogger } from './main/platform/log.ts';
+      import { keepServingOnUnhandledRejection } from './main/platform/keep-serving.ts';
       keepServingOnUnhandledRejection(createLogger({ write: (line) => process.stdout.write(line + '\\n') }));
       Promise.reject(new RangeError('Invalid string length'));
       setTimeout(() => process.stdout.write('still serving\\n'), 200);

@@ -2,7 +2,7 @@
 // a strict CSP, no navigation, no new windows, no permissions.
 import { BrowserWindow, session, shell } from 'electron';
 import { isAppPage } from './app-protocol';
-import { contentSecurityPolicy } from './content-security-policy';
+import { contentSecurityPolicy } from '../renderer-host/content-security-policy';
 import { routeWindowOpen } from './external-links';
 import { windowWebPreferences } from './window-preferences';
 

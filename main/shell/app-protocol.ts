@@ -3,8 +3,8 @@
 // standard, secure custom scheme gets a real origin of its own and serves only the renderer's folder).
 // Electron-free: the handler takes a fetch Request and returns a Response, as protocol.handle wants.
 import { readFile } from 'node:fs/promises';
-import { contentSecurityPolicy } from './content-security-policy';
-import { contentTypeOf, RENDERER_HEADERS, rendererFile } from './renderer-files';
+import { contentSecurityPolicy } from '../renderer-host/content-security-policy';
+import { contentTypeOf, RENDERER_HEADERS, rendererFile } from '../renderer-host/renderer-files';
 
 export const APP_SCHEME = 'app';
 const APP_HOST = 'renderer';

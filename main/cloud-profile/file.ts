@@ -1,7 +1,7 @@
 // Reads a `--cloud FILE` cloud profile, refusing a malformed one with a sentence saying what to fix.
 import { readFileSync } from 'node:fs';
-import { cloudProfileSchema, type CloudProfile } from '../shared/cloud-profile';
-import { AppError } from '../shared/errors';
+import { cloudProfileSchema, type CloudProfile } from '../../shared/cloud-profile';
+import { AppError } from '../../shared/errors';
 
 export function readCloudProfileFile(file: string): CloudProfile {
   let text: string;

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { openLogFile } from '../../main/log-file';
+import { openLogFile } from '../../../main/platform/log-file';
 
 const root = mkdtempSync(join(tmpdir(), 'log-file-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
 // nor Node tells when the network comes back, so the answer is polled and a change is announced:
 // that is what lets the sync run "when the network comes back" outside tests.
 import { networkInterfaces } from 'node:os';
-import { cognitoEndpointOf, dynamodbEndpointOf, type CloudProfile } from '../shared/cloud-profile';
+import { cognitoEndpointOf, dynamodbEndpointOf, type CloudProfile } from '../../shared/cloud-profile';
 
 export const ONLINE_POLL_MS = 3_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { externalLinkOrigins, isAllowedExternalLink, routeWindowOpen } from '../../main/external-links';
+import { externalLinkOrigins, isAllowedExternalLink, routeWindowOpen } from '../../../main/shell/external-links';
 
 const idp = externalLinkOrigins({ issuer: 'https://example.eu.auth0.com/' });
 const localIdp = externalLinkOrigins({ issuer: 'http://127.0.0.1:41234/' });

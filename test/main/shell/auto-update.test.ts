@@ -1,7 +1,7 @@
 // electron-updater only runs in an installed build: a development run checks no feed.
 import { expect, test } from 'vitest';
-import { checkForAppUpdates } from '../../main/auto-update';
-import { createLogger } from '../../main/log';
+import { checkForAppUpdates } from '../../../main/shell/auto-update';
+import { createLogger } from '../../../main/platform/log';
 
 test('a run that is not packaged checks for no update and logs nothing', async () => {
   const lines: string[] = [];

@@ -2,7 +2,7 @@
 // (account = `issuer|sub`) and holds only the kinds on the allow-list below — nothing else can be
 // written through it.
 import { z } from 'zod';
-import type { AppError } from '../../shared/errors';
+import type { AppError } from '../../../shared/errors';
 
 /** The allow-list: what a session keeps between runs. Access tokens and AWS keys are never stored. */
 export const SECRET_KINDS = ['refreshToken', 'idToken'] as const;

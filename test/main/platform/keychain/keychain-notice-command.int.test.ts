@@ -7,9 +7,9 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { keychainUnavailable } from '../../../main/secrets/keytar-store';
+import { keychainUnavailable } from '../../../../main/platform/keychain/keytar-store';
 
-const repo = join(import.meta.dirname, '../../..');
+const repo = join(import.meta.dirname, '../../../..');
 
 function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((folder) => {
@@ -62,7 +62,7 @@ test.skipIf(process.platform !== 'linux' || !onPath('dbus-run-session') || !onPa
     const probe = join(root, 'probe.mts');
     writeFileSync(
       probe,
-      `import { probeKeychain } from ${JSON.stringify(join(repo, 'main/secrets/keytar-store.ts'))};\n` +
+      `import { probeKeychain } from ${JSON.stringify(join(repo, 'main/platform/keychain/keytar-store.ts'))};\n` +
         `await probeKeychain('auth0-cognito-desktop-test/keyring-command');\nconsole.log('keychain works');\n`,
     );
     const command = printed.replace(/npm start'$/, `"${process.execPath}" --import tsx "${probe}"'`);

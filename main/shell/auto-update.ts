@@ -2,7 +2,7 @@
 // config writes into the app's resources (app-update.yml), downloads in the background and installs
 // on quit, checking the download against the installer's signature. Off when not packaged: a
 // development run has no feed and nothing to replace.
-import type { Logger } from './log';
+import type { Logger } from '../platform/log';
 
 export interface AutoUpdateOptions {
   /** Electron's app.isPackaged. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { keychainProblemOf, keychainUnavailable, keyringSessionCommand } from '../../../main/secrets/keytar-store';
+import { keychainProblemOf, keychainUnavailable, keyringSessionCommand } from '../../../../main/platform/keychain/keytar-store';
 
 describe('KEYCHAIN_UNAVAILABLE names the real cause and its fix', () => {
   test.each([
@@ -59,6 +59,6 @@ describe('the notice fits where it is shown: the app says to restart it, the doc
     expect(keyringSessionCommand('npm start')).toBe(
       `dbus-run-session -- sh -c 'printf %s "choose-a-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec npm start'`,
     );
-    expect(readFileSync(join(import.meta.dirname, '../../../README.md'), 'utf8')).toContain(`\n${keyringSessionCommand('npm start')}\n`);
+    expect(readFileSync(join(import.meta.dirname, '../../../../README.md'), 'utf8')).toContain(`\n${keyringSessionCommand('npm start')}\n`);
   });
 });

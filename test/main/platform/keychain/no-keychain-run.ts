@@ -1,8 +1,8 @@
 // Test support, run as a child process with no D-Bus session (so no Secret Service): one app run
 // that signs in or restores, printing what it saw as one JSON line. Input: env NO_KEYCHAIN_RUN.
-import type { CloudProfile } from '../../../shared/cloud-profile';
-import { launchSystemBrowser, logInAndReturn, watchTokenResponses } from '../../support/system-browser';
-import { startTestApp } from '../../support/test-app';
+import type { CloudProfile } from '../../../../shared/cloud-profile';
+import { launchSystemBrowser, logInAndReturn, watchTokenResponses } from '../../../support/system-browser';
+import { startTestApp } from '../../../support/test-app';
 
 interface RunInput {
   mode: 'sign-in' | 'restore';

@@ -7,12 +7,12 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import keytar from 'keytar';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-local-cloud';
-import { APP_ID, profileIdOf } from '../../../main/platform';
-import { keychainService } from '../../../main/secrets/keytar-store';
-import { openSecretStore } from '../../../main/secrets/open-secret-store';
-import { filesUnder, leaked } from '../../support/system-browser';
-import { newProfileDir, profileFor } from '../../support/test-app';
+import { startLocalCloud, type LocalCloud } from '../../../../localcloud/start-local-cloud';
+import { APP_ID, profileIdOf } from '../../../../main/platform/platform';
+import { keychainService } from '../../../../main/platform/keychain/keytar-store';
+import { openSecretStore } from '../../../../main/platform/keychain/open-secret-store';
+import { filesUnder, leaked } from '../../../support/system-browser';
+import { newProfileDir, profileFor } from '../../../support/test-app';
 
 const run = promisify(execFile);
 let root: string;

@@ -1,6 +1,6 @@
 // What reaches a log line of the main process: enough to diagnose, never a token or an AWS key.
 import { expect, test } from 'vitest';
-import { createLogger, createRepeatLog, redact } from '../../main/log';
+import { createLogger, createRepeatLog, redact } from '../../../main/platform/log';
 
 const idToken =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhdXRoMHwxMjMiLCJhdWQiOiJhYmMifQ.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtYW5kLW1vcmU';

@@ -1,6 +1,6 @@
 // The window's webPreferences are Electron's security checklist: a change to any of them fails here.
 import { expect, test } from 'vitest';
-import { HARDENED_WEB_PREFERENCES, windowWebPreferences } from '../../main/window-preferences';
+import { HARDENED_WEB_PREFERENCES, windowWebPreferences } from '../../../main/shell/window-preferences';
 
 test('the window is isolated and sandboxed, with no Node anywhere and no web security switched off', () => {
   expect(windowWebPreferences('/app/out/preload/index.cjs')).toEqual({

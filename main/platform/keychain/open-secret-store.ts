@@ -1,6 +1,6 @@
 // Opens the profile's secret store: the OS keychain when a probe shows it works, otherwise an
 // in-memory store for this run plus a one-time KEYCHAIN_UNAVAILABLE notice. Never plaintext on disk.
-import type { AppError } from '../../shared/errors';
+import type { AppError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { APP_ID, profileIdOf } from '../platform';

@@ -1,5 +1,5 @@
 import { afterEach, expect, test, vi } from 'vitest';
-import { hasNetworkInterface, onlineProbeFor, watchOnline } from '../../main/online-signal';
+import { hasNetworkInterface, onlineProbeFor, watchOnline } from '../../../main/platform/online-signal';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { profileIdOf } from '../../main/platform';
+import { profileIdOf } from '../../../main/platform/platform';
 
 const made: string[] = [];
 afterAll(async () => {

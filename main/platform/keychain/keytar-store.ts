@@ -1,7 +1,7 @@
 // SecretStore on the OS keychain through keytar (macOS Keychain, Windows Credential Manager,
 // Secret Service on Linux). One service per profile, one entry per signed-in user.
 import keytar from 'keytar';
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../../shared/errors';
 import { parseAccountName, parseSessionSecrets, sessionSecretsSchema, type SecretStore } from './secret-store';
 
 /** The keytar calls we use; the real module in the app, a same-shaped object nowhere else. */

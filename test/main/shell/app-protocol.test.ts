@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { APP_PAGE_URL, createAppProtocolHandler, isAppPage, isAppUrl } from '../../main/app-protocol';
-import { contentSecurityPolicy } from '../../main/content-security-policy';
+import { APP_PAGE_URL, createAppProtocolHandler, isAppPage, isAppUrl } from '../../../main/shell/app-protocol';
+import { contentSecurityPolicy } from '../../../main/renderer-host/content-security-policy';
 
 const scratch = mkdtempSync(join(tmpdir(), 'app-protocol-'));
 const rendererDir = join(scratch, 'renderer');

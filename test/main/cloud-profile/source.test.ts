@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { BAKED_PROFILE_FILE, CLOUD_PROFILE_ENV, findCloudProfile } from '../../main/cloud-profile-source';
-import { thrown } from '../support/app-error';
+import { BAKED_PROFILE_FILE, CLOUD_PROFILE_ENV, findCloudProfile } from '../../../main/cloud-profile/source';
+import { thrown } from '../../support/app-error';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cloud-profile-source-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import {
   parseAccountName,
   parseSessionSecrets,
   type SessionSecrets,
-} from '../../../main/secrets/secret-store';
+} from '../../../../main/platform/keychain/secret-store';
 
 test("an account names the issuer and the user, and splits back even when the sub has a '|'", () => {
   const account = accountName('https://tenant.eu.auth0.com/', 'google-oauth2|1234');

@@ -2,7 +2,7 @@
 // (a bug, an injected script) must not be able to send the user to any site it likes with the app's
 // authority: only the origins the app itself links to are opened, and every way out of the window —
 // a link with target=_blank, window.open, a middle-click, a plain navigation — asks the same question.
-import type { CloudProfile } from '../shared/cloud-profile';
+import type { CloudProfile } from '../../shared/cloud-profile';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 

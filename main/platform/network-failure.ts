@@ -1,6 +1,6 @@
 // Telling "the network is down or the host is unreachable" apart from "the service said no", for
 // every outgoing call (IdP, Cognito, DynamoDB), and the two errors the user sees for it.
-import { AppError } from '../shared/errors';
+import { AppError } from '../../shared/errors';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',

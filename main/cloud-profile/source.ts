@@ -3,9 +3,9 @@
 // in its window with the fix. (The local cloud is a development tool: code that ships never starts it.)
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CloudProfile } from '../shared/cloud-profile';
-import { AppError } from '../shared/errors';
-import { readCloudProfileFile } from './cloud-profile-file';
+import type { CloudProfile } from '../../shared/cloud-profile';
+import { AppError } from '../../shared/errors';
+import { readCloudProfileFile } from './file';
 
 export const CLOUD_PROFILE_ENV = 'AUTH0_COGNITO_DESKTOP_CLOUD';
 export const BAKED_PROFILE_FILE = 'cloud-profile.json';
