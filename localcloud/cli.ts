@@ -2,7 +2,7 @@
 // until SIGINT/SIGTERM, then stops DynamoDB Local and exits 0.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { serveUntilSignal } from '../main/serve-until-signal';
+import { serveUntilSignal } from '../main/platform/serve-until-signal';
 import { LocalCloudError } from './local-cloud-error';
 import { isAlive, startDevCloud } from './dev-cloud';
 import { DEFAULT_DATA_DIR, startLocalCloud } from './start-local-cloud';

@@ -15,7 +15,7 @@
 import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudProfile } from '../shared/cloud-profile';
-import { openPrivateFolder } from '../main/private-folder';
+import { openPrivateFolder } from '../main/platform/private-folder';
 import { DEFAULT_DATA_DIR, startLocalCloud, type LocalCloudDescription } from './start-local-cloud';
 
 export interface DevCloud {

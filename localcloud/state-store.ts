@@ -2,7 +2,7 @@
 // one JSON file per kind of state in the data dir, or nothing but memory without one.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openPrivateFolder } from '../main/private-folder';
+import { openPrivateFolder } from '../main/platform/private-folder';
 
 export interface StateStore {
   /** The data dir, or undefined when the state lives in memory only. */

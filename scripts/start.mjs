@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDevCloud } from '../localcloud/dev-cloud.ts';
-import { demoUsersLine, sharedCloudLine } from '../main/demo-users-line.ts';
+import { demoUsersLine, sharedCloudLine } from '../main/cloud-profile/demo-users.ts';
 import { isStale } from './build-state.mjs';
 import { ensureElectron } from './electron-binary.mjs';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../main/aws/table-schema';
-import { openPrivateFolder } from '../../main/private-folder';
+import { openPrivateFolder } from '../../main/platform/private-folder';
 import { emulatorDir, install, isInstalled } from '../../scripts/fetch-dynamodb-local.mjs';
 import { HOST } from '../listen';
 import { LocalCloudError } from '../local-cloud-error';
