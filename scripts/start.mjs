@@ -99,6 +99,6 @@ if (electron.binary !== undefined) {
   if (code === 0 && signalled === undefined) code = options.cloud !== undefined ? await run(electron.binary, [root, ...args]) : await runOnLocalCloud(electron.binary);
 } else {
   console.log(`${electron.reason}, so the app starts in the browser host: open the URL it prints.`);
-  code = await run(process.execPath, ['--import', 'tsx', join(root, 'main', 'web-host', 'cli.ts'), ...args]);
+  code = await run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'start-web.ts'), ...args]);
 }
 process.exit(code);

@@ -6,19 +6,19 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
-import { isStale } from '../../scripts/build-state.mjs';
-import { isAppError } from '../../shared/errors';
-import type { CloudProfile } from '../../shared/cloud-profile';
-import { readCloudProfileFile } from '../cloud-profile/file';
-import { demoUsersLine, sharedCloudLine } from '../cloud-profile/demo-users';
-import { createEventHub } from '../ipc/event-hub';
-import { createProfileLogger } from '../platform/log-file';
-import { serveUntilSignal } from '../platform/serve-until-signal';
-import { resolveProfileDir, startServices } from '../start-services';
-import { keepServingOnUnhandledRejection } from '../platform/keep-serving';
-import { startWebHost } from './start-web-host';
+import { isStale } from './build-state.mjs';
+import { isAppError } from '../shared/errors';
+import type { CloudProfile } from '../shared/cloud-profile';
+import { readCloudProfileFile } from '../main/cloud-profile/file';
+import { demoUsersLine, sharedCloudLine } from '../main/cloud-profile/demo-users';
+import { createEventHub } from '../main/ipc/event-hub';
+import { createProfileLogger } from '../main/platform/log-file';
+import { serveUntilSignal } from '../main/platform/serve-until-signal';
+import { resolveProfileDir, startServices } from '../main/start-services';
+import { keepServingOnUnhandledRejection } from '../main/platform/keep-serving';
+import { startWebHost } from '../main/web-host/start-web-host';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `Usage: npm run start:web -- [--profile-dir DIR] [--cloud FILE]
 
 Runs the app's services behind a page on 127.0.0.1 and prints one JSON line {"url": ...}; open it.
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   if (given) {
     profile = given;
   } else {
-    const { startDevCloud } = await import('../../localcloud/dev-cloud');
+    const { startDevCloud } = await import('../localcloud/dev-cloud');
     const cloud = await startDevCloud();
     profile = cloud.profile;
     stopCloud = cloud.stop;

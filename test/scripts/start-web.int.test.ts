@@ -9,7 +9,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function startWeb(args: string[]) {
   // Runs the host's CLI directly (npm run start:web also builds the renderer first).
-  return spawnSync(process.execPath, ['--import', 'tsx', 'main/web-host/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start-web.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('npm run start:web refuses bad input in one line, naming the fix', () => {
