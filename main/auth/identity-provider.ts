@@ -2,6 +2,7 @@
 // specs name them. Each failure comes out as an AppError (auth-errors.ts).
 import * as oidc from 'openid-client';
 import { AppError } from '../../shared/errors';
+import type { Logger } from '../platform/log';
 import { oidcFailure, type OidcContext, type OidcStep } from './auth-errors';
 import { assertCognitoCanVerify, readIdToken, type IdTokenClaims } from './id-token';
 
@@ -114,6 +115,16 @@ export async function tokenRevocation(config: oidc.Configuration, settings: Prov
   if (config.serverMetadata().revocation_endpoint === undefined) return false;
   await step('revocation', settings, () => oidc.tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' }));
   return true;
+}
+
+/** tokenRevocation that never throws: a failure is logged and reported as false. */
+export async function revokeQuietly(config: oidc.Configuration, settings: ProviderSettings, refreshToken: string, log: Logger): Promise<boolean> {
+  try {
+    return await tokenRevocation(config, settings, refreshToken);
+  } catch (error) {
+    log.warn('could not revoke the refresh token', { error });
+    return false;
+  }
 }
 
 /** The IdP's logout page: end_session_endpoint when advertised, else Auth0's /v2/logout. */

@@ -35,6 +35,25 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
+/**
+ * An answer on the callback path: 'code' (ours, with a code), 'stray' (another state), or ours
+ * refusing the sign-in. Any local program can reach this port: a stray answer is refused without
+ * ending the sign-in, so it cannot cancel it; only a flood of them (a program probing the port) ends it.
+ */
+function readAnswer(params: URLSearchParams, expectedState: string): 'code' | 'stray' | AppError {
+  if (params.get('state') !== expectedState) return 'stray';
+  const idpError = params.get('error');
+  if (idpError !== null) return authorizationResponseFailure(idpError, params.get('error_description') ?? undefined);
+  if (!params.get('code')) {
+    return new AppError('SIGN_IN_MISSING_CODE', 'The browser came back from the identity provider without a sign-in code. Click Sign in to try again.');
+  }
+  return 'code';
+}
+
+function signInTimedOut(timeoutMs: number): AppError {
+  return new AppError('SIGN_IN_TIMEOUT', `The sign-in was not finished in the browser within ${Math.round(timeoutMs / 60_000) || 1} minutes. Click Sign in to start again.`);
+}
+
 export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
   const timeoutMs = options.timeoutMs ?? SIGN_IN_TIMEOUT_MS;
   let phase: 'waiting' | 'received' | 'closed' = 'waiting';
@@ -54,10 +73,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const port = await listenOn(server, options.port ?? 0);
   const redirectUri = `http://${LOOPBACK_HOST}:${port}${CALLBACK_PATH}`;
 
-  const timer = setTimeout(
-    () => fail(new AppError('SIGN_IN_TIMEOUT', `The sign-in was not finished in the browser within ${Math.round(timeoutMs / 60_000) || 1} minutes. Click Sign in to start again.`)),
-    timeoutMs,
-  );
+  const timer = setTimeout(() => fail(signInTimedOut(timeoutMs)), timeoutMs);
   const onAbort = () => fail(signInCancelled());
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -69,19 +85,13 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     if (phase !== 'waiting') {
       return page(response, 409, 'Already used', refusal(new AppError('SIGN_IN_CALLBACK_REPLAYED', 'This sign-in answer was already received once and is not accepted again. Return to the app.')));
     }
-    const params = url.searchParams;
-    // Any local program can reach this port: an answer that is not ours is refused without ending the
-    // sign-in, so it cannot cancel it; only a flood of them (a program probing the port) ends it.
-    if (params.get('state') !== options.expectedState) {
+    const answer = readAnswer(url.searchParams, options.expectedState);
+    if (answer === 'stray') {
       badAnswers += 1;
       if (badAnswers > MAX_BAD_ANSWERS) return refuse(response, tooManyBadAnswers());
       return page(response, 400, 'Sign-in failed', refusal(stateMismatch()));
     }
-    const idpError = params.get('error');
-    if (idpError !== null) return refuse(response, authorizationResponseFailure(idpError, params.get('error_description') ?? undefined));
-    if (!params.get('code')) {
-      return refuse(response, new AppError('SIGN_IN_MISSING_CODE', 'The browser came back from the identity provider without a sign-in code. Click Sign in to try again.'));
-    }
+    if (answer !== 'code') return refuse(response, answer);
     phase = 'received';
     held = response;
     // The full URL with this server's exact host and port: openid-client derives redirect_uri from it.

@@ -8,6 +8,7 @@ import {
   authorizationCodeGrant,
   buildSignInRequest,
   randomState,
+  revokeQuietly,
   type GrantedTokens,
   type ProviderSettings,
 } from './identity-provider';
@@ -28,7 +29,10 @@ export interface SignInContext {
   redirectPort?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Last check before the browser tab is told the outcome (the Cognito check); throwing refuses the sign-in. */
+  /**
+   * Last check before the browser tab is told the outcome (the Cognito check); throwing refuses the
+   * sign-in, and the refresh token it refused is revoked so it cannot outlive the refusal.
+   */
   admit?: (granted: GrantedTokens & { refreshToken: string }) => Promise<void>;
 }
 
@@ -63,7 +67,7 @@ export async function signInWithBrowser(context: SignInContext, options: SignInO
       );
     }
     const complete = { ...granted, refreshToken: granted.refreshToken };
-    await context.admit?.(complete);
+    await admitted(context, complete);
     if (context.signal?.aborted) throw signInCancelled();
     await server.finish();
     return complete;
@@ -71,5 +75,14 @@ export async function signInWithBrowser(context: SignInContext, options: SignInO
     const failure = error instanceof AppError ? error : new AppError('INTERNAL', 'The sign-in failed unexpectedly. Click Sign in to try again.', { cause: error });
     await server.finish(failure.view());
     throw failure;
+  }
+}
+
+async function admitted(context: SignInContext, granted: GrantedTokens & { refreshToken: string }): Promise<void> {
+  try {
+    await context.admit?.(granted);
+  } catch (error) {
+    await revokeQuietly(context.config, context.settings, granted.refreshToken, context.log);
+    throw error;
   }
 }
