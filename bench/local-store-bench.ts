@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatasetStore } from '../main/datasets/dataset-store';
+import { openDatasetStore } from '../main/datasets/store/dataset-store';
 
 export interface BenchFigure {
   name: string;

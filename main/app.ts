@@ -3,11 +3,12 @@
 // tests all run the same services.
 import type { CloudProfile } from '../shared/cloud-profile';
 import { toAppErrorView } from '../shared/errors';
-import { createAuthSession } from './auth/session';
+import { notSignedIn } from './auth/auth-errors';
+import { createAuthSession, type AuthSession, type SignOutOptions, type SignOutResult } from './auth/session';
 import { createCognitoCredentials } from './aws/cognito-credentials';
-import { openDatasetStore, type DatasetStore } from './datasets/dataset-store';
-import { createImportStaging } from './datasets/import-staging';
-import { createSyncService, type SyncService } from './datasets/sync-service';
+import { openDatasetStore, type DatasetStore } from './datasets/store/dataset-store';
+import { createImportStaging } from './datasets/store/import-staging';
+import { createSyncService, type SyncService } from './datasets/sync/sync-service';
 import type { EventHub } from './ipc/event-hub';
 import { datasetHandlers } from './ipc/handlers/datasets';
 import { sessionHandlers } from './ipc/handlers/session';
@@ -30,7 +31,7 @@ export interface App {
   router: Router;
   /** The profile's datasets, per identity (the next issue's commands read and write it). */
   store: DatasetStore;
-  /** The signed-in user's sync: status, sync now, work offline, unsynced changes, sign-out. */
+  /** The signed-in user's sync: status, sync now, work offline, unsynced changes. */
   sync: SyncService;
   stop(): Promise<void>;
 }
@@ -55,7 +56,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const deviceId = profileIdOf(platform.profileDir);
   const store = openDatasetStore({ profileDir: platform.profileDir, deviceId, now: () => platform.now(), log });
   // Starts syncing for the session's identity on sign-in (or restore) and stops on sign-out.
-  const sync = createSyncService({ profile, platform, session, credentials, store, deviceId, log });
+  const sync = createSyncService({ profile, platform, session, notSignedIn, credentials, store, syncStorage: store.syncStorage, deviceId, log });
 
   const publishNotices = () => session.takeNotices().forEach((notice) => hub.emit('notice', notice));
   const unsubscribe = session.onChange((view) => {
@@ -95,7 +96,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   const handlers: Handlers = {
-    ...sessionHandlers(session, profile, (options) => sync.signOut(options)),
+    ...sessionHandlers(session, profile, (options) => signOut({ session, sync, store }, options)),
     ...datasetHandlers({ store, deviceId, identityId: () => sync.identityId(), imports }),
     ...syncHandlers(store, sync),
   };
@@ -134,4 +135,21 @@ export async function createApp(options: AppOptions): Promise<App> {
       credentials.close();
     },
   };
+}
+
+/**
+ * Sign-out as the user chose it: who leaves is read first (afterwards no one is signed in to ask),
+ * then the session signs out, then that identity's sync stops and sends nothing more, and only then
+ * — with "remove this device's data" — its datasets leave this device, so no sync under way can
+ * write them back.
+ */
+export async function signOut(
+  parts: { session: Pick<AuthSession, 'signOut'>; sync: Pick<SyncService, 'identityId' | 'stopSyncing'>; store: Pick<DatasetStore, 'removeIdentityData'> },
+  options: SignOutOptions,
+): Promise<SignOutResult> {
+  const leaving = await parts.sync.identityId().catch(() => undefined);
+  const result = await parts.session.signOut(options);
+  await parts.sync.stopSyncing();
+  if (result.removeLocalData && leaving !== undefined) parts.store.removeIdentityData(leaving);
+  return result;
 }

@@ -1,4 +1,4 @@
-// The remote half of the sync protocol (../shared/handbook/sync-protocol.md), one function per
+// The remote half of the sync protocol (docs/sync-protocol.md), one function per
 // step, each one or a few DynamoDB requests on the user's own partition. Every key comes from
 // table-schema.ts. Nothing here knows SQLite: the sync engine feeds it and records its answers.
 //

@@ -1,4 +1,4 @@
-// The limits of sync-protocol.md, checked before anything is written or queued, so a write the
+// The limits of docs/sync-protocol.md, checked before anything is written or queued, so a write the
 // remote would refuse fails here, at once, with a sentence naming the limit. Sentences never quote
 // the name, key or value: errors may reach a log.
 import { AppError } from '../../shared/errors';
@@ -14,8 +14,9 @@ export interface DatasetLimits {
 export const DEFAULT_LIMITS: DatasetLimits = Object.freeze({
   datasetNameMaxChars: 128,
   keyMaxBytes: 128,
-  // Not sync-protocol.md's 256 KiB: a record item and its copy in the bySyncKey index (projection
-  // ALL) share DynamoDB's 400 KB item limit, so a larger value could be written here but never synced.
+  // 192 KiB, not the 256 KiB first planned: a record item and its copy in the bySyncKey index
+  // (projection ALL) share DynamoDB's 400 KB item limit, so a larger value could be written here but
+  // never synced (docs/sync-protocol.md, Limits).
   valueMaxBytes: 192 * 1024,
   recordsPerDataset: 100_000,
   datasetsPerIdentity: 100,

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { openDatasetStore, type DatasetStore, type DatasetStoreOptions } from '../../main/datasets/dataset-store';
+import { openDatasetStore, type OpenedDatasetStore, type DatasetStoreOptions } from '../../main/datasets/store/dataset-store';
 
 /** A clock that moves 1 ms per reading unless set: deterministic device times for lastWriterWins. */
 export function testClock(start = 1_800_000_000_000): { now: () => number; set(at: number): void } {
@@ -24,7 +24,7 @@ afterAll(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-export function openTestStore(options: Partial<DatasetStoreOptions> = {}): DatasetStore {
+export function openTestStore(options: Partial<DatasetStoreOptions> = {}): OpenedDatasetStore {
   return openDatasetStore({
     profileDir: options.profileDir ?? tempProfileDir(),
     deviceId: options.deviceId ?? 'device-a',

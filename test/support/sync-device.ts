@@ -4,14 +4,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as remote from '../../main/aws/dataset-table';
-import { openDatasetStore, type DatasetStore } from '../../main/datasets/dataset-store';
-import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../main/datasets/sync-engine';
+import { openDatasetStore, type OpenedDatasetStore } from '../../main/datasets/store/dataset-store';
+import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../main/datasets/sync/sync-engine';
 import { profileIdOf } from '../../main/platform/platform';
 import type { CloudDevice, signInCloudUser } from './cloud-user';
 
 export interface SyncDevice extends CloudDevice {
   deviceId: string;
-  store: DatasetStore;
+  store: OpenedDatasetStore;
   engine: SyncEngine;
   /** The device's live records of `dataset` (empty when it does not have the dataset). */
   records(dataset: string): Map<string, string>;
@@ -29,7 +29,7 @@ export async function openSyncDevice(
   const deviceId = profileIdOf(profileDir);
   const store = openDatasetStore({ profileDir, deviceId, now: options.now });
   const engine = createSyncEngine({
-    store,
+    storage: store.syncStorage,
     table: device.table,
     deviceId,
     isOnline: () => device.platform.isOnline() && !store.workOffline(),
@@ -51,7 +51,7 @@ export async function openSyncDevice(
   };
 }
 
-export function localRecords(store: DatasetStore, identityId: string, dataset: string): Map<string, string> {
+export function localRecords(store: OpenedDatasetStore, identityId: string, dataset: string): Map<string, string> {
   const records = new Map<string, string>();
   if (!store.listDatasets(identityId).some((summary) => summary.name === dataset)) return records;
   let cursor: string | undefined;

@@ -1,6 +1,6 @@
 // A dataset's sync state as the store reports it, for tests of the decisions made from it: a
 // synced, empty, clean dataset unless the test says otherwise.
-import type { DatasetSyncState } from '../../main/datasets/dataset-store';
+import type { DatasetSyncState } from '../../main/datasets/store/sync-storage';
 
 export function syncStateOf(name: string, overrides: Partial<DatasetSyncState> = {}): DatasetSyncState {
   return {

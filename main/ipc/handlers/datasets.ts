@@ -2,8 +2,8 @@
 // signed-in identity only (NOT_SIGNED_IN otherwise); values cross in full only on records.get, on
 // an export's records.list (a page bounded in bytes) and in conflicts (bounded in bytes too).
 import { RECORDS_PAGE_BYTES, type CommandName, type RecordRow } from '../../../shared/ipc-contract';
-import type { DatasetStore, ListedRecord } from '../../datasets/dataset-store';
-import { createImportStaging, type ImportStaging } from '../../datasets/import-staging';
+import type { DatasetStore, ListedRecord } from '../../datasets/store/dataset-store';
+import { createImportStaging, type ImportStaging } from '../../datasets/store/import-staging';
 import type { Handlers } from '../router';
 
 /** What a list shows of a value; records.get gives the rest. */

@@ -1,8 +1,8 @@
 // The bridge's sync commands, and the one status view the status bar shows: the engine's status,
 // the last sync time and the profile's "Work offline" switch.
 import type { SyncStatus as SyncStatusView } from '../../../shared/ipc-contract';
-import type { DatasetStore } from '../../datasets/dataset-store';
-import type { DatasetStatus, SyncStatus } from '../../datasets/sync-engine';
+import type { DatasetStore } from '../../datasets/store/dataset-store';
+import type { DatasetStatus, SyncStatus } from '../../datasets/sync/sync-engine';
 import type { Handlers } from '../router';
 
 export interface SyncControl {

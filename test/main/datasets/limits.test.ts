@@ -1,4 +1,4 @@
-// The limits table of sync-protocol.md: each refused with its own code and a sentence naming the limit.
+// The limits table of docs/sync-protocol.md: each refused with its own code and a sentence naming the limit.
 import { expect, test } from 'vitest';
 import { thrown } from '../../support/app-error';
 import {

@@ -16,7 +16,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-local-cloud';
 import { createApp, type App } from '../../../main/app';
-import { DEFAULT_CHANGE_DEBOUNCE_MS } from '../../../main/datasets/sync-scheduler';
+import { DEFAULT_CHANGE_DEBOUNCE_MS } from '../../../main/datasets/sync/sync-scheduler';
 import { createEventHub } from '../../../main/ipc/event-hub';
 import type { CommandInput, CommandName, CommandOutput } from '../../../shared/ipc-contract';
 import { signInCloudUser } from '../../support/cloud-user';

@@ -1,0 +1,327 @@
+// The store's reads (Signal's Interface style: reads apart from writes). None of them writes.
+import { AppError } from '../../../shared/errors';
+import type { ConflictPolicyName } from './merge-record';
+import { liveDatasetRow, type ConflictRow, type RecordRow, type ReadContext } from './store-context';
+
+export interface DatasetSummary {
+  name: string;
+  /** Live records (removed ones are not counted). */
+  recordCount: number;
+  /** UTF-8 bytes of the live records' keys and values. */
+  bytes: number;
+  /** When a sync last confirmed this dataset against the remote (ms since epoch), or null if never. */
+  lastSyncedAt: number | null;
+  /** Records changed here and not yet pushed, conflicted ones excluded. */
+  pendingChanges: number;
+  /** Keys waiting for the user to choose (manual policy). */
+  conflicts: number;
+  /** True while anything of this dataset (records, its creation) is not yet on the remote. */
+  syncPending: boolean;
+  policy: ConflictPolicyName;
+}
+
+export interface RecordView {
+  key: string;
+  value: string;
+  /** When the value was written, on whichever device wrote it (ms since epoch). */
+  modifiedAt: number;
+  /** Changed here and not yet pushed. */
+  pending: boolean;
+  /** A remote change of this key waits for the user to choose. */
+  conflicted: boolean;
+}
+
+/** A record as a list shows it: its value whole, or its first characters when a preview was asked for. */
+export interface ListedRecord extends RecordView {
+  /** UTF-8 bytes of the whole value. */
+  valueBytes: number;
+  /** True when `value` is only the start of the value (a preview). */
+  truncated: boolean;
+}
+
+export interface RecordPage {
+  records: ListedRecord[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface ListRecordsOptions {
+  /** Only keys that start with exactly this. */
+  prefix?: string;
+  cursor?: string;
+  /** Page size: 1–1000, default 100. */
+  limit?: number;
+  /**
+   * The page ends early (with a cursor) before the UTF-8 bytes of its keys and values would pass
+   * this; it holds at least one record. Default: no bound but `limit`.
+   */
+  maxBytes?: number;
+  /** Values cut to at most this many UTF-16 code units (never a half surrogate pair); default whole. */
+  previewChars?: number;
+}
+
+export interface ListConflictsOptions {
+  /** The list ends before the UTF-8 bytes of its keys and values would pass this (at least one conflict). */
+  maxBytes?: number;
+}
+
+export interface ConflictSide {
+  /** null: removed on that side. */
+  value: string | null;
+  deviceLastModified: number;
+  /** The device ID that wrote this side. */
+  modifiedBy: string;
+}
+
+export interface ConflictView {
+  dataset: string;
+  key: string;
+  mine: ConflictSide;
+  theirs: ConflictSide & { syncCount: number };
+  detectedAt: number;
+}
+
+export interface UnsyncedChanges {
+  total: number;
+  /** Per dataset: records changed here (conflicted ones included), or 1 for an unpushed create/delete alone. */
+  datasets: { name: string; changes: number; deleted: boolean }[];
+}
+
+const SUMMARY_SELECT = `
+  SELECT d.name, d.policy, d.last_synced_at, d.header_dirty, d.live_records AS record_count, d.live_bytes AS bytes,
+    -- every conflict's key is dirty, so the difference is the dirty records not parked
+    (SELECT count(*) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.dirty = 1)
+      - (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS pending,
+    (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS conflicts
+  FROM datasets d WHERE d.identity_id = ? AND d.deleted = 0`;
+
+interface SummaryRow {
+  name: string;
+  policy: ConflictPolicyName;
+  last_synced_at: number | null;
+  header_dirty: 0 | 1;
+  record_count: number;
+  bytes: number;
+  pending: number;
+  conflicts: number;
+}
+
+function summaryOf(row: SummaryRow): DatasetSummary {
+  return {
+    name: row.name,
+    recordCount: row.record_count,
+    bytes: row.bytes,
+    lastSyncedAt: row.last_synced_at,
+    pendingChanges: row.pending,
+    conflicts: row.conflicts,
+    syncPending: row.pending > 0 || row.header_dirty === 1,
+    policy: row.policy,
+  };
+}
+
+export function listDatasets(ctx: ReadContext, identityId: string): DatasetSummary[] {
+  return (ctx.read(`${SUMMARY_SELECT} ORDER BY d.name`).all(identityId) as SummaryRow[]).map(summaryOf);
+}
+
+export function datasetSummary(ctx: ReadContext, identityId: string, name: string): DatasetSummary {
+  const row = ctx.read(`${SUMMARY_SELECT} AND d.name = ?`).get(identityId, name) as SummaryRow | undefined;
+  if (row === undefined) liveDatasetRow(ctx, identityId, name);
+  return summaryOf(row as SummaryRow);
+}
+
+const MAX_PAGE = 1000;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const MAX_CODE_POINT = 0x10ffff;
+
+/**
+ * The least text above every text that starts with `prefix`, in SQLite's order for TEXT (the bytes
+ * of UTF-8, which is code point order): the prefix with its last code point raised by one, carrying
+ * over U+10FFFF and skipping the surrogates, which have no UTF-8 form. undefined when there is none
+ * (the prefix is all U+10FFFF): every text from the prefix on starts with it.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const points = Array.from(prefix, (char) => char.codePointAt(0) as number);
+  while (points.length > 0) {
+    const last = (points.pop() as number) + 1;
+    if (last > MAX_CODE_POINT) continue;
+    points.push(last === 0xd800 ? 0xe000 : last);
+    return String.fromCodePoint(...points);
+  }
+  return undefined;
+}
+
+type ListedRow = Pick<RecordRow, 'key' | 'value' | 'device_last_modified' | 'dirty'> & {
+  conflicted: 0 | 1;
+  value_bytes: number | null;
+  value_chars: number | null;
+};
+
+export function listRecords(ctx: ReadContext, identityId: string, dataset: string, options: ListRecordsOptions = {}): RecordPage {
+  const limit = options.limit ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw new AppError('IPC_BAD_INPUT', `A page holds 1 to ${MAX_PAGE} records.`);
+  }
+  const after = options.cursor === undefined ? '' : decodeCursor(options.cursor);
+  const prefix = options.prefix ?? '';
+  if (LONE_SURROGATE.test(prefix)) {
+    throw new AppError('IPC_BAD_INPUT', 'A key prefix must be valid Unicode text (it holds a lone surrogate). Remove that character from the filter.');
+  }
+  const maxBytes = options.maxBytes ?? Infinity;
+  const preview = options.previewChars;
+  return ctx.snapshot(() => {
+    liveDatasetRow(ctx, identityId, dataset);
+    // An exact prefix test as an index range: [prefix, the least text above every key with it).
+    const upper = prefix === '' ? undefined : prefixUpperBound(prefix);
+    const range = `${prefix === '' ? '' : 'AND r.key >= @prefix'} ${upper === undefined ? '' : 'AND r.key < @upper'}`;
+    // With a preview, SQLite cuts the value (to code points: at least as many UTF-16 units) so a long
+    // value never reaches the JS heap whole; its size is read from the stored bytes.
+    const value = preview === undefined ? 'r.value' : 'substr(r.value, 1, @preview)';
+    const statement = ctx.read(
+      `SELECT r.key, ${value} AS value, length(CAST(r.value AS BLOB)) AS value_bytes,
+         ${preview === undefined ? 'NULL' : 'length(r.value)'} AS value_chars,
+         r.device_last_modified, r.dirty, (c.key IS NOT NULL) AS conflicted
+       FROM records r LEFT JOIN conflicts c ON c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key
+       WHERE r.identity_id = @identityId AND r.dataset = @dataset AND r.deleted = 0 AND r.key > @after ${range}
+       ORDER BY r.key LIMIT @rows`,
+    );
+    const parameters: Record<string, unknown> = { identityId, dataset, after, rows: limit + 1 };
+    if (prefix !== '') parameters.prefix = prefix;
+    if (upper !== undefined) parameters.upper = upper;
+    if (preview !== undefined) parameters.preview = preview;
+    // Row by row, so a page that ends early on bytes never reads the rest of its rows.
+    const page: ListedRecord[] = [];
+    let bytes = 0;
+    let more = false;
+    for (const row of statement.iterate(parameters) as IterableIterator<ListedRow>) {
+      const record = listedRecord(row, preview);
+      const size = utf8Bytes(record.key) + utf8Bytes(record.value);
+      if (page.length === limit || (page.length > 0 && bytes + size > maxBytes)) {
+        more = true;
+        break;
+      }
+      page.push(record);
+      bytes += size;
+    }
+    const last = page.at(-1);
+    return { records: page, nextCursor: more && last !== undefined ? encodeCursor(last.key) : null };
+  });
+}
+
+function listedRecord(row: ListedRow, preview: number | undefined): ListedRecord {
+  let value = row.value ?? '';
+  let truncated = false;
+  if (preview !== undefined && (value.length > preview || (row.value_chars ?? 0) > preview)) {
+    truncated = true;
+    value = value.slice(0, preview);
+    // Never half a surrogate pair: the preview would not be valid Unicode.
+    if (/[\uD800-\uDBFF]$/.test(value)) value = value.slice(0, -1);
+  }
+  return {
+    key: row.key,
+    value,
+    valueBytes: row.value_bytes ?? 0,
+    truncated,
+    modifiedAt: row.device_last_modified,
+    pending: row.dirty === 1,
+    conflicted: row.conflicted === 1,
+  };
+}
+
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+// Opaque to callers; it only carries the last key of the page, so it stays valid across writes.
+function encodeCursor(afterKey: string): string {
+  return Buffer.from(JSON.stringify({ after: afterKey }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof parsed.after === 'string') return parsed.after;
+  } catch {
+    // falls through to the error below
+  }
+  throw new AppError('IPC_BAD_INPUT', 'That page cursor was not given out by this app. List the records again from the first page.');
+}
+
+export function getRecord(ctx: ReadContext, identityId: string, dataset: string, key: string): RecordView | undefined {
+  // One statement, no transaction: the dataset check and the record are one snapshot anyway.
+  const row = ctx
+    .read(
+      `SELECT d.deleted AS dataset_deleted, r.key, r.value, r.deleted, r.device_last_modified, r.dirty,
+         EXISTS (SELECT 1 FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name AND c.key = @key) AS conflicted
+       FROM datasets d LEFT JOIN records r ON r.identity_id = d.identity_id AND r.dataset = d.name AND r.key = @key
+       WHERE d.identity_id = @identityId AND d.name = @dataset`,
+    )
+    .get({ identityId, dataset, key }) as
+    | { dataset_deleted: 0 | 1; key: string | null; value: string | null; deleted: 0 | 1 | null; device_last_modified: number; dirty: 0 | 1; conflicted: 0 | 1 }
+    | undefined;
+  if (row === undefined || row.dataset_deleted === 1) liveDatasetRow(ctx, identityId, dataset);
+  if (row === undefined || row.key === null || row.deleted !== 0 || row.value === null) return undefined;
+  return { key: row.key, value: row.value, modifiedAt: row.device_last_modified, pending: row.dirty === 1, conflicted: row.conflicted === 1 };
+}
+
+export function listConflicts(ctx: ReadContext, identityId: string, dataset?: string, options: ListConflictsOptions = {}): ConflictView[] {
+  const maxBytes = options.maxBytes ?? Infinity;
+  const statement = ctx
+    .read(
+      `SELECT c.*, r.value AS local_value, r.deleted AS local_deleted, r.device_last_modified AS local_device_last_modified,
+         r.last_modified_by AS local_last_modified_by
+       FROM conflicts c JOIN records r ON r.identity_id = c.identity_id AND r.dataset = c.dataset AND r.key = c.key
+       WHERE c.identity_id = ? AND (? IS NULL OR c.dataset = ?) ORDER BY c.dataset, c.key`,
+    );
+  type Row = ConflictRow & {
+    dataset: string;
+    local_value: string | null;
+    local_deleted: 0 | 1;
+    local_device_last_modified: number;
+    local_last_modified_by: string;
+  };
+  // Row by row, so a bounded list never reads the rows past its bound.
+  const rows: Row[] = [];
+  let bytes = 0;
+  for (const row of statement.iterate(identityId, dataset ?? null, dataset ?? null) as IterableIterator<Row>) {
+    const size = utf8Bytes(row.key) + utf8Bytes(row.local_value ?? '') + utf8Bytes(row.remote_value ?? '');
+    if (rows.length > 0 && bytes + size > maxBytes) break;
+    rows.push(row);
+    bytes += size;
+  }
+  return rows.map((row) => ({
+    dataset: row.dataset,
+    key: row.key,
+    mine: {
+      value: row.local_deleted === 1 ? null : row.local_value,
+      deviceLastModified: row.local_device_last_modified,
+      modifiedBy: row.local_last_modified_by,
+    },
+    theirs: {
+      value: row.remote_deleted === 1 ? null : row.remote_value,
+      syncCount: row.remote_sync_count,
+      deviceLastModified: row.remote_device_last_modified,
+      modifiedBy: row.remote_last_modified_by,
+    },
+    detectedAt: row.detected_at,
+  }));
+}
+
+/** What signing out with "remove this device's data" would lose: asked before the dialog. */
+export function unsyncedChanges(ctx: ReadContext, identityId: string): UnsyncedChanges {
+  const rows = ctx
+    .read(
+      `SELECT d.name, d.deleted, d.header_dirty,
+         (SELECT count(*) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.dirty = 1) AS dirty
+       FROM datasets d WHERE d.identity_id = ? ORDER BY d.name`,
+    )
+    .all(identityId) as { name: string; deleted: 0 | 1; header_dirty: 0 | 1; dirty: number }[];
+  const datasets = rows
+    .map((row) => ({ name: row.name, changes: row.dirty > 0 ? row.dirty : row.header_dirty, deleted: row.deleted === 1 }))
+    .filter((row) => row.changes > 0);
+  return { total: datasets.reduce((sum, row) => sum + row.changes, 0), datasets };
+}
+
+export function workOffline(ctx: ReadContext): boolean {
+  const row = ctx.read("SELECT value FROM profile_settings WHERE name = 'workOffline'").get() as { value: string } | undefined;
+  return row?.value === 'true';
+}

@@ -1,0 +1,205 @@
+// The user's writes. Each is one IMMEDIATE transaction (durable when it returns: synchronous=FULL),
+// checked against the limits before anything is written; events go out only after the commit.
+import { AppError } from '../../../shared/errors';
+import { applyMergeAction } from './apply-merge-action';
+import { checkDatasetCount, checkDatasetName, checkKey, checkRecordCount, checkValue } from '../limits';
+import { CONFLICT_POLICIES, resolveByPolicy, type ConflictPolicy, type ConflictPolicyName } from './merge-record';
+import {
+  conflictRow,
+  datasetRow,
+  liveDatasetRow,
+  localSideOf,
+  recordRow,
+  recountDataset,
+  remoteSideOf,
+  writeRecord,
+  type RecordRow,
+  type StoreContext,
+} from './store-context';
+
+export type ConflictResolution = { keep: 'mine' } | { keep: 'theirs' } | { value: string };
+
+/** Idempotent. Re-creating a deleted dataset starts a new generation: nothing old comes back. */
+export function openOrCreateDataset(ctx: StoreContext, identityId: string, name: string): void {
+  checkDatasetName(name, ctx.limits);
+  const created = ctx.db
+    .transaction(() => {
+      const row = datasetRow(ctx, identityId, name);
+      if (row !== undefined && row.deleted === 0) return false;
+      const { live } = ctx.sql('SELECT count(*) AS live FROM datasets WHERE identity_id = ? AND deleted = 0').get(identityId) as { live: number };
+      checkDatasetCount(live + 1, ctx.limits);
+      if (row === undefined) {
+        ctx.sql('INSERT INTO datasets (identity_id, name, header_dirty, created_at) VALUES (?, ?, 1, ?)').run(identityId, name, ctx.now());
+      } else {
+        ctx
+          .sql('UPDATE datasets SET deleted = 0, header_dirty = 1, generation = generation + 1, created_at = ? WHERE identity_id = ? AND name = ?')
+          .run(ctx.now(), identityId, name);
+      }
+      return true;
+    })
+    .immediate();
+  if (created) ctx.emit({ type: 'datasetsChanged', identityId });
+}
+
+/** Hides the dataset and drops its records here at once; the sync pushes the delete. */
+export function deleteDataset(ctx: StoreContext, identityId: string, name: string): void {
+  ctx.db
+    .transaction(() => {
+      liveDatasetRow(ctx, identityId, name);
+      ctx.sql('DELETE FROM records WHERE identity_id = ? AND dataset = ?').run(identityId, name);
+      ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ?').run(identityId, name);
+      ctx
+        .sql('UPDATE datasets SET deleted = 1, header_dirty = 1, live_records = 0, live_bytes = 0 WHERE identity_id = ? AND name = ?')
+        .run(identityId, name);
+    })
+    .immediate();
+  ctx.emit({ type: 'datasetsChanged', identityId });
+}
+
+/** Returns false when the key already held this value (nothing to sync). */
+export function putRecord(ctx: StoreContext, identityId: string, dataset: string, key: string, value: string): boolean {
+  return putRecords(ctx, identityId, dataset, [{ key, value }]) > 0;
+}
+
+/**
+ * Puts many records in ONE transaction (an import): every key and value is checked before anything
+ * is written, and a batch that would pass the records limit writes nothing. Returns how many changed.
+ */
+export function putRecords(ctx: StoreContext, identityId: string, dataset: string, records: readonly { key: string; value: string }[]): number {
+  for (const { key, value } of records) {
+    checkKey(key, ctx.limits);
+    checkValue(value, ctx.limits);
+  }
+  const changed = ctx.db
+    .transaction(() => {
+      let live = liveDatasetRow(ctx, identityId, dataset).live_records;
+      let count = 0;
+      for (const { key, value } of records) {
+        const existing = recordRow(ctx, identityId, dataset, key);
+        if (existing !== undefined && existing.deleted === 0 && existing.value === value) continue;
+        if (existing === undefined || existing.deleted === 1) {
+          live += 1;
+          checkRecordCount(live, ctx.limits);
+        }
+        writeLocal(ctx, identityId, dataset, existing, key, value);
+        count += 1;
+      }
+      return count;
+    })
+    .immediate();
+  if (changed > 0) ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+  return changed;
+}
+
+/** Leaves a tombstone for the sync to push. Returns false when the key held nothing. */
+function keyOutsideLimits(key: string, ctx: StoreContext): boolean {
+  try {
+    checkKey(key, ctx.limits);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+export function removeRecord(ctx: StoreContext, identityId: string, dataset: string, key: string): boolean {
+  // No limit check: any key that exists can be removed, whatever its size. Older versions stored
+  // keys from the cloud that no local write would accept (over the limit, empty).
+  const changed = ctx.db
+    .transaction(() => {
+      liveDatasetRow(ctx, identityId, dataset);
+      const existing = recordRow(ctx, identityId, dataset, key);
+      if (existing === undefined || existing.deleted === 1) return false;
+      if (keyOutsideLimits(key, ctx)) {
+        // Gone here only: a tombstone would carry the bad key to the cloud, and every other device
+        // skips such an item anyway.
+        ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ? AND key = ?').run(identityId, dataset, key);
+        ctx.sql('DELETE FROM records WHERE identity_id = ? AND dataset = ? AND key = ?').run(identityId, dataset, key);
+        recountDataset(ctx, identityId, dataset);
+        return true;
+      }
+      writeLocal(ctx, identityId, dataset, existing, key, null);
+      return true;
+    })
+    .immediate();
+  if (changed) ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+  return changed;
+}
+
+function writeLocal(ctx: StoreContext, identityId: string, dataset: string, existing: RecordRow | undefined, key: string, value: string | null): void {
+  writeRecord(ctx, identityId, dataset, existing, {
+    key,
+    value,
+    dirty: true,
+    baseSyncCount: existing?.base_sync_count ?? 0,
+    deviceLastModified: ctx.now(),
+    lastModifiedBy: ctx.deviceId,
+  });
+}
+
+/** Settles one conflict: keep mine (pushed over theirs), keep theirs, or a new value (pushed). */
+export function resolveConflict(ctx: StoreContext, identityId: string, dataset: string, key: string, resolution: ConflictResolution): void {
+  if ('value' in resolution) checkValue(resolution.value, ctx.limits);
+  const policy: ConflictPolicy =
+    'value' in resolution ? { value: resolution.value } : resolution.keep === 'mine' ? 'local' : 'remote';
+  ctx.db
+    .transaction(() => {
+      liveDatasetRow(ctx, identityId, dataset);
+      const conflict = conflictRow(ctx, identityId, dataset, key);
+      const local = recordRow(ctx, identityId, dataset, key);
+      if (conflict === undefined || local === undefined) {
+        throw new AppError('CONFLICT_NOT_FOUND', 'This conflict is already resolved (here, or by a later sync). Reload the list of conflicts.');
+      }
+      const remote = remoteSideOf(conflict);
+      applyMergeAction(ctx, identityId, dataset, local, remote, resolveByPolicy(localSideOf(local), remote, policy, ctx.deviceId));
+    })
+    .immediate();
+  ctx.emit({ type: 'conflictsChanged', identityId, dataset });
+  ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+}
+
+/** Sets the policy and settles the open conflicts it now decides (all but `manual`'s). */
+export function setConflictPolicy(ctx: StoreContext, identityId: string, dataset: string, policy: ConflictPolicyName): void {
+  if (!CONFLICT_POLICIES.includes(policy)) {
+    throw new AppError('IPC_BAD_INPUT', `A conflict policy is one of ${CONFLICT_POLICIES.join(', ')}.`);
+  }
+  const settled = ctx.db
+    .transaction(() => {
+      liveDatasetRow(ctx, identityId, dataset);
+      ctx.sql('UPDATE datasets SET policy = ? WHERE identity_id = ? AND name = ?').run(policy, identityId, dataset);
+      if (policy === 'manual') return 0;
+      const keys = ctx.sql('SELECT key FROM conflicts WHERE identity_id = ? AND dataset = ?').pluck().all(identityId, dataset) as string[];
+      for (const key of keys) {
+        const conflict = conflictRow(ctx, identityId, dataset, key);
+        const local = recordRow(ctx, identityId, dataset, key);
+        if (conflict === undefined || local === undefined) continue;
+        const remote = remoteSideOf(conflict);
+        applyMergeAction(ctx, identityId, dataset, local, remote, resolveByPolicy(localSideOf(local), remote, policy, ctx.deviceId));
+      }
+      return keys.length;
+    })
+    .immediate();
+  ctx.emit({ type: 'datasetsChanged', identityId });
+  if (settled > 0) {
+    ctx.emit({ type: 'conflictsChanged', identityId, dataset });
+    ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+  }
+}
+
+export function setWorkOffline(ctx: StoreContext, on: boolean): void {
+  ctx
+    .sql("INSERT INTO profile_settings (name, value) VALUES ('workOffline', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+    .run(on ? 'true' : 'false');
+  ctx.emit({ type: 'workOfflineChanged', workOffline: on });
+}
+
+/** "Remove this device's data" at sign-out: every row of the identity, overwritten (secure_delete), WAL emptied. */
+export function removeIdentityData(ctx: StoreContext, identityId: string): void {
+  ctx.db
+    .transaction(() => {
+      for (const table of ['records', 'conflicts', 'datasets']) ctx.sql(`DELETE FROM ${table} WHERE identity_id = ?`).run(identityId);
+    })
+    .immediate();
+  // The WAL still holds the old pages until a checkpoint copies them back and truncates it.
+  ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+  ctx.emit({ type: 'datasetsChanged', identityId });
+}

@@ -1,0 +1,64 @@
+// The sync engine's whole view of the store, in the spirit of PowerSync's BucketStorageAdapter: the
+// state each dataset is in, the next commit's worth of dirty records, and recording what a commit or
+// a pull achieved. Apart from the user's DatasetStore, so the bridge never sees the engine's ledger.
+import type { Logger } from '../../platform/log';
+import type { RemoteRecord } from './merge-record';
+import * as bookkeeping from './sync-bookkeeping';
+import type { DatasetStoreEvent, StoreContext } from './store-context';
+import * as state from './sync-state';
+
+export type { CommittedRecord, PullHeader, PullResult } from './sync-bookkeeping';
+export type { DatasetSyncState, PendingBatch, PendingOptions, PendingRecord } from './sync-state';
+export type { RemoteRecord } from './merge-record';
+
+export interface SyncStorage {
+  /** One dataset's sync state, deleted ones included; undefined if this copy never knew it. */
+  syncState(identityId: string, dataset: string): state.DatasetSyncState | undefined;
+  /** Every dataset's sync state, deleted ones included, to compare with the one header Query. */
+  listSyncStates(identityId: string): state.DatasetSyncState[];
+  /** The next commit's worth of dirty, non-conflicted records with their local_version snapshot. */
+  pendingChanges(identityId: string, dataset: string, options?: state.PendingOptions): state.PendingBatch | undefined;
+  /** A commit landed at `newSyncCount`: clean what did not change since its snapshot. */
+  markCommitted(
+    identityId: string,
+    dataset: string,
+    newSyncCount: number,
+    generation: number,
+    records: readonly bookkeeping.CommittedRecord[],
+  ): { cleaned: number; stillDirty: number };
+  /** The delete header landed at `newSyncCount` (or the remote never had it). */
+  markDeletePushed(identityId: string, dataset: string, newSyncCount: number, syncedGeneration: number): void;
+  /** Pull step 3 in one transaction: header (delete / new generation), merge of every record, S := H. */
+  applyPull(identityId: string, dataset: string, pull: { header: bookkeeping.PullHeader; records: readonly RemoteRecord[] }): bookkeeping.PullResult;
+  /** A sync found these datasets unchanged: only their last-synced time moves. */
+  noteSynced(identityId: string, datasets: readonly string[]): void;
+  /** Calls `listener` after each committed change (a local write changes "N changes pending"); returns the unsubscribe. */
+  subscribe(listener: (event: DatasetStoreEvent) => void): () => void;
+}
+
+export function syncStorageOf(ctx: StoreContext, log: Logger, subscribe: SyncStorage['subscribe']): SyncStorage {
+  return {
+    syncState: (identityId, dataset) => state.syncState(ctx, identityId, dataset),
+    listSyncStates: (identityId) => state.listSyncStates(ctx, identityId),
+    pendingChanges: (identityId, dataset, options) => state.pendingChanges(ctx, identityId, dataset, options),
+    markCommitted: (identityId, dataset, newSyncCount, generation, records) =>
+      bookkeeping.markCommitted(ctx, identityId, dataset, newSyncCount, generation, records),
+    markDeletePushed: (identityId, dataset, newSyncCount, syncedGeneration) =>
+      bookkeeping.markDeletePushed(ctx, identityId, dataset, newSyncCount, syncedGeneration),
+    applyPull: (identityId, dataset, pull) => {
+      const result = bookkeeping.applyPull(ctx, identityId, dataset, pull);
+      log.debug('applied a pull', {
+        records: pull.records.length,
+        taken: result.taken,
+        keptLocal: result.keptLocal,
+        resolvedByPolicy: result.resolvedByPolicy,
+        conflicts: result.conflicts.length,
+        ignored: result.ignored,
+        remoteReset: result.remoteReset,
+      });
+      return result;
+    },
+    noteSynced: (identityId, datasets) => bookkeeping.noteSynced(ctx, identityId, datasets),
+    subscribe,
+  };
+}

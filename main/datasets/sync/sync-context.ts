@@ -1,0 +1,51 @@
+// What every phase of a dataset's sync shares: the store's sync view, the user's partition of the
+// table, who and when, and where progress and skipped items are told.
+import type * as remote from '../../aws/dataset-table';
+import type { AppErrorView } from '../../../shared/errors';
+import type { Logger } from '../../platform/log';
+import type { PullResult, RemoteRecord, SyncStorage } from '../store/sync-storage';
+
+export interface SyncContext {
+  storage: SyncStorage;
+  table: remote.DatasetTable;
+  identityId: string;
+  deviceId: string;
+  now(): number;
+  log: Logger;
+  /** Told how many records a step has done, and how many more it found to do. */
+  progress(dataset: string, done: number, found?: number): void;
+  /** What one commit may hold (see commit-budget.ts). */
+  budget: remote.CommitBudget;
+  /** Told of each remote item skipped as malformed: it never reaches the store. */
+  malformed?(item: remote.MalformedItem): void;
+}
+
+export interface DatasetSyncResult {
+  dataset: string;
+  pulled: number;
+  pushed: number;
+  /** Commits that found another device had committed first (each one pulled, merged and retried). */
+  conflictingCommits: number;
+  /** Keys now waiting for the user under the manual policy. */
+  conflicts: string[];
+  /** What a remote delete or re-create did to this copy (see PullResult.remoteReset). */
+  remoteReset: PullResult['remoteReset'];
+  /** Remote items skipped as malformed (see remote.MalformedItem). */
+  skipped: number;
+  error?: AppErrorView;
+}
+
+export function emptyResult(dataset: string, error?: AppErrorView): DatasetSyncResult {
+  return { dataset, pulled: 0, pushed: 0, conflictingCommits: 0, conflicts: [], remoteReset: null, skipped: 0, ...(error === undefined ? {} : { error }) };
+}
+
+/** A remote record as the store's merge takes it. */
+export function toMergeRecord(record: remote.RemoteRecord): RemoteRecord {
+  return {
+    key: record.key,
+    value: record.value ?? null,
+    syncCount: record.syncCount,
+    deviceLastModified: record.deviceLastModified,
+    lastModifiedBy: record.lastModifiedBy,
+  };
+}
