@@ -74,7 +74,7 @@ export const datasetSummarySchema = z.object({
 export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
 
 /** A record in a list: its value cut to a preview (records.get gives it whole). */
-export const recordRowSchema = z.object({
+export const recordListItemSchema = z.object({
   key: z.string(),
   preview: z.string(),
   truncated: z.boolean(),
@@ -83,7 +83,7 @@ export const recordRowSchema = z.object({
   pending: z.boolean(),
   conflicted: z.boolean(),
 });
-export type RecordRow = z.infer<typeof recordRowSchema>;
+export type RecordListItem = z.infer<typeof recordListItemSchema>;
 
 export const recordSchema = z.object({
   key: z.string(),
@@ -203,7 +203,7 @@ export const commands = {
      * A page may hold fewer than `limit` records — it ends early at RECORDS_PAGE_BYTES — so read on
      * while nextCursor is not null.
      */
-    output: z.object({ records: z.array(recordRowSchema), nextCursor: z.string().nullable() }),
+    output: z.object({ records: z.array(recordListItemSchema), nextCursor: z.string().nullable() }),
   },
   'records.get': { input: z.object({ dataset: datasetName, key: recordKey }).strict(), output: recordSchema.nullable() },
   'records.put': { input: z.object({ dataset: datasetName, key: recordKey, value: recordValue }).strict(), output: ok },

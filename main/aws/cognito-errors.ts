@@ -1,8 +1,8 @@
 // Every way Cognito Identity can refuse a sign-in, as a code and a sentence that tells the admin
 // which setting to change. Cognito names its failures by exception type and a message text.
 import { AppError } from '../../shared/errors';
+import { awsErrorParts, errorMessage, errorName } from './aws-error';
 import { idTokenHs256 } from '../auth/id-token';
-import { isNetworkFailure, networkDown } from '../platform/network-failure';
 
 export interface CognitoContext {
   identityPoolId: string;
@@ -18,14 +18,6 @@ export interface CognitoContext {
 const POOL_PROVIDERS = (context: CognitoContext) =>
   `AWS Console > Cognito > Identity pools > ${context.identityPoolId} > User access > Identity providers`;
 
-function errorName(error: unknown): string | undefined {
-  const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === 'string' ? name : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Cognito's "the ID token has expired": refresh it and try once more before blaming the clock. */
 export function isExpiredLogin(error: unknown): boolean {
@@ -51,11 +43,9 @@ export function clockSkew(cause?: unknown): AppError {
 }
 
 export function cognitoFailure(error: unknown, context: CognitoContext): AppError {
-  if (error instanceof AppError) return error;
-  if (isNetworkFailure(error)) return networkDown('Amazon Cognito', context.endpoint, error);
-  const name = errorName(error);
-  const message = errorMessage(error);
-  const cause = { cause: error };
+  const parts = awsErrorParts(error, 'Amazon Cognito', context.endpoint);
+  if (parts instanceof AppError) return parts;
+  const { name, message, cause } = parts;
 
   switch (name) {
     case 'NotAuthorizedException':

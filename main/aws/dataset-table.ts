@@ -38,6 +38,6 @@ export type {
   PullRange,
   RecordChange,
   RemoteHeader,
-  RemoteRecord,
+  RecordItem,
 } from './table/types';
 export { unsupportedName } from './table/validation';

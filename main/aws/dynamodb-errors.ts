@@ -1,7 +1,7 @@
 // Every way DynamoDB can refuse a sync request, as a code and a sentence that tells the user or the
 // admin what to do. DynamoDB names its failures by exception type; the SDK raises them by that name.
 import { AppError } from '../../shared/errors';
-import { isNetworkFailure, networkDown } from '../platform/network-failure';
+import { awsErrorParts } from './aws-error';
 import { clockSkew } from './cognito-errors';
 
 export interface DynamoDbContext {
@@ -10,14 +10,6 @@ export interface DynamoDbContext {
   endpoint: string;
 }
 
-function errorName(error: unknown): string | undefined {
-  const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === 'string' ? name : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function httpStatus(error: unknown): number | undefined {
   const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
@@ -45,11 +37,9 @@ export function conflictRetriesExhausted(attempts: number): AppError {
 }
 
 export function dynamoDbFailure(error: unknown, context: DynamoDbContext): AppError {
-  if (error instanceof AppError) return error;
-  if (isNetworkFailure(error)) return networkDown('DynamoDB', context.endpoint, error);
-  const name = errorName(error);
-  const message = errorMessage(error);
-  const cause = { cause: error };
+  const parts = awsErrorParts(error, 'DynamoDB', context.endpoint);
+  if (parts instanceof AppError) return parts;
+  const { name, message, cause } = parts;
 
   if (name !== undefined && THROTTLING.has(name)) {
     return new AppError('THROTTLED', 'DynamoDB is receiving more requests than the table allows right now. Your changes are kept on this device; the app will try again shortly.', cause);

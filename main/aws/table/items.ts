@@ -2,7 +2,7 @@
 // decoding of a header or record item (already validated by validation.ts) into its plain shape.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DATASET_PREFIX, RECORD_PREFIX, SORT_KEY } from '../table-schema';
-import type { RemoteHeader, RemoteRecord } from './types';
+import type { RemoteHeader, RecordItem } from './types';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -32,7 +32,7 @@ export function headerOf(item: Item): RemoteHeader {
   };
 }
 
-export function recordOf(dataset: string, item: Item): RemoteRecord {
+export function recordOf(dataset: string, item: Item): RecordItem {
   const deleted = readBool(item, 'deleted');
   const prefix = `${RECORD_PREFIX}${dataset}#`;
   return {

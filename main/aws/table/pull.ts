@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS, type DatasetLimits } from '../../datasets/limits';
 import { PARTITION_KEY, SYNC_KEY_ATTRIBUTE, SYNC_KEY_INDEX, syncKey } from '../table-schema';
 import { recordOf, S } from './items';
 import { queryAll } from './query';
-import type { DatasetTable, OnMalformed, PullRange, RemoteRecord } from './types';
+import type { DatasetTable, OnMalformed, PullRange, RecordItem } from './types';
 import { recordProblem } from './validation';
 
 /**
@@ -19,7 +19,7 @@ export async function pullChanges(
   onPage?: (count: number) => void,
   onMalformed?: OnMalformed,
   limits: DatasetLimits = DEFAULT_LIMITS,
-): Promise<RemoteRecord[]> {
+): Promise<RecordItem[]> {
   if (range.through <= range.after) return [];
   const items = await queryAll(
     table,
@@ -37,7 +37,7 @@ export async function pullChanges(
     },
     onPage && ((page) => onPage(page.length)),
   );
-  const records: RemoteRecord[] = [];
+  const records: RecordItem[] = [];
   for (const item of items) {
     const problem = recordProblem(dataset, item, range, limits);
     if (problem !== undefined) onMalformed?.({ dataset, kind: 'record', problem });

@@ -23,7 +23,7 @@ export interface RemoteHeader {
   lastModifiedBy: string;
 }
 
-export interface RemoteRecord {
+export interface RecordItem {
   dataset: string;
   key: string;
   /** Undefined when the record is deleted. */

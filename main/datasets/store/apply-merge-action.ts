@@ -1,14 +1,14 @@
 // Carries out one merge decision on the rows of a key, inside the caller's transaction. Pulls,
 // conflict resolutions and policy changes all settle a key through here, so they cannot disagree.
-import type { MergeAction, RemoteRecord } from './merge-record';
-import { deleteConflict, writeRecord, type RecordRow, type StoreContext } from './store-context';
+import type { MergeAction, PulledRecord } from './merge-record';
+import { deleteConflict, writeRecord, type RecordDbRow, type StoreContext } from './store-context';
 
 export function applyMergeAction(
   ctx: StoreContext,
   identityId: string,
   dataset: string,
-  local: RecordRow | undefined,
-  remote: RemoteRecord,
+  local: RecordDbRow | undefined,
+  remote: PulledRecord,
   action: MergeAction,
 ): void {
   const key = remote.key;

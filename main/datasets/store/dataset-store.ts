@@ -12,7 +12,7 @@ import * as writes from './store-writes';
 import { syncStorageOf, type SyncStorage } from './sync-storage';
 
 export type { DatasetStoreEvent } from './store-context';
-export type { ConflictView, DatasetSummary, ListConflictsOptions, ListedRecord, ListRecordsOptions, RecordPage, RecordView, UnsyncedChanges } from './store-reads';
+export type { StoredConflict, DatasetSummary, ListConflictsOptions, ListedRecord, ListRecordsOptions, RecordPage, RecordView, UnsyncedChanges } from './store-reads';
 export type { ConflictResolution } from './store-writes';
 export type { ConflictPolicyName } from './merge-record';
 export type { SyncStorage } from './sync-storage';
@@ -39,7 +39,7 @@ export interface DatasetStore {
   /** undefined when the key holds nothing (never written, or removed). */
   getRecord(identityId: string, dataset: string, key: string): reads.RecordView | undefined;
   /** Every open conflict of the identity, or of one dataset (the first ones, with `maxBytes`). */
-  listConflicts(identityId: string, dataset?: string, options?: reads.ListConflictsOptions): reads.ConflictView[];
+  listConflicts(identityId: string, dataset?: string, options?: reads.ListConflictsOptions): reads.StoredConflict[];
   /** For the sign-out dialog: what removing this identity's data would lose. */
   unsyncedChanges(identityId: string): reads.UnsyncedChanges;
   /** The profile's "Work offline" switch (not per identity). */

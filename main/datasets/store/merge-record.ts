@@ -1,9 +1,11 @@
 // Pull step 3 of docs/sync-protocol.md for one key: what a remote record does to the local one. Pure, so
 // every row of the merge table is tested alone; the store applies the outcome in its transaction.
 
-/** What a dataset does when a remote change meets a local change of the same key. */
-export type ConflictPolicyName = 'manual' | 'lastWriterWins' | 'remote' | 'local';
-export const CONFLICT_POLICIES: readonly ConflictPolicyName[] = ['manual', 'lastWriterWins', 'remote', 'local'];
+import { conflictPolicySchema, type ConflictPolicyName } from '../../../shared/ipc-contract';
+
+/** What a dataset does when a remote change meets a local change of the same key (the contract's names). */
+export type { ConflictPolicyName };
+export const CONFLICT_POLICIES: readonly ConflictPolicyName[] = conflictPolicySchema.options;
 
 /** A stored policy, or `{value}`: resolve with this value (null = removed), as a user or callback decides. */
 export type ConflictPolicy = ConflictPolicyName | { value: string | null };
@@ -18,7 +20,7 @@ export interface LocalSide {
 }
 
 /** A record as the pull read it. `value: null` is a remote tombstone. */
-export interface RemoteRecord {
+export interface PulledRecord {
   key: string;
   value: string | null;
   syncCount: number;
@@ -49,7 +51,7 @@ export type MergeOutcome = MergeAction & { row: MergeRow };
 
 export function mergeRecord(input: {
   local: LocalSide | undefined;
-  remote: RemoteRecord;
+  remote: PulledRecord;
   policy: ConflictPolicy;
   /** This device's ID: breaks lastWriterWins ties and recognises this device's own earlier writes. */
   deviceId: string;
@@ -74,7 +76,7 @@ export function mergeRecord(input: {
 }
 
 /** A conflict under `policy`: the action that settles it (`conflict` only under `manual`). */
-export function resolveByPolicy(local: LocalSide, remote: RemoteRecord, policy: ConflictPolicy, deviceId: string): MergeAction {
+export function resolveByPolicy(local: LocalSide, remote: PulledRecord, policy: ConflictPolicy, deviceId: string): MergeAction {
   if (typeof policy === 'object') return { action: 'write', value: policy.value };
   switch (policy) {
     case 'remote':
@@ -90,7 +92,7 @@ export function resolveByPolicy(local: LocalSide, remote: RemoteRecord, policy: 
 
 // Greatest (deviceLastModified, device ID) wins: a total order every device computes alike.
 // The local side's writer is usually this device, but after a pull it may be another one.
-function localWriteIsLater(local: LocalSide, remote: RemoteRecord, deviceId: string): boolean {
+function localWriteIsLater(local: LocalSide, remote: PulledRecord, deviceId: string): boolean {
   if (local.deviceLastModified !== remote.deviceLastModified) return local.deviceLastModified > remote.deviceLastModified;
   const localWriter = local.lastModifiedBy || deviceId;
   return localWriter > remote.lastModifiedBy;

@@ -5,7 +5,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { AppError } from '../../../shared/errors';
 import type { DatasetLimits } from '../limits';
 import { utf8Bytes } from '../limits';
-import type { ConflictPolicyName, LocalSide, RemoteRecord } from './merge-record';
+import type { ConflictPolicyName, LocalSide, PulledRecord } from './merge-record';
 
 export type DatasetStoreEvent =
   /** Datasets appeared, disappeared, or changed policy. */
@@ -85,7 +85,7 @@ export interface DatasetRow {
   last_synced_at: number | null;
 }
 
-export interface RecordRow {
+export interface RecordDbRow {
   key: string;
   value: string | null;
   deleted: 0 | 1;
@@ -121,9 +121,9 @@ export function liveDatasetRow(ctx: ReadContext, identityId: string, name: strin
   return row;
 }
 
-export function recordRow(ctx: ReadContext, identityId: string, dataset: string, key: string): RecordRow | undefined {
+export function recordRow(ctx: ReadContext, identityId: string, dataset: string, key: string): RecordDbRow | undefined {
   return ctx.read('SELECT * FROM records WHERE identity_id = ? AND dataset = ? AND key = ?').get(identityId, dataset, key) as
-    | RecordRow
+    | RecordDbRow
     | undefined;
 }
 
@@ -173,7 +173,7 @@ export interface RecordWrite {
  * Writes one record row with a fresh local_version, so an older push snapshot can never clean it.
  * `previous` is the row as the caller read it in this transaction (undefined: none).
  */
-export function writeRecord(ctx: StoreContext, identityId: string, dataset: string, previous: RecordRow | undefined, write: RecordWrite): void {
+export function writeRecord(ctx: StoreContext, identityId: string, dataset: string, previous: RecordDbRow | undefined, write: RecordWrite): void {
   const bytes = utf8Bytes(write.key) + (write.value === null ? 0 : utf8Bytes(write.value));
   const wasLive = previous !== undefined && previous.deleted === 0;
   const isLive = write.value !== null;
@@ -207,7 +207,7 @@ export function deleteConflict(ctx: StoreContext, identityId: string, dataset: s
   ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ? AND key = ?').run(identityId, dataset, key);
 }
 
-export function localSideOf(row: RecordRow): LocalSide {
+export function localSideOf(row: RecordDbRow): LocalSide {
   return {
     value: row.deleted === 1 ? null : row.value,
     dirty: row.dirty === 1,
@@ -217,7 +217,7 @@ export function localSideOf(row: RecordRow): LocalSide {
   };
 }
 
-export function remoteSideOf(row: ConflictRow): RemoteRecord {
+export function remoteSideOf(row: ConflictRow): PulledRecord {
   return {
     key: row.key,
     value: row.remote_deleted === 1 ? null : row.remote_value,

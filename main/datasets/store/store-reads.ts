@@ -1,35 +1,10 @@
 // The store's reads (Signal's Interface style: reads apart from writes). None of them writes.
 import { AppError } from '../../../shared/errors';
-import type { ConflictPolicyName } from './merge-record';
-import { liveDatasetRow, type ConflictRow, type RecordRow, type ReadContext } from './store-context';
+import type { ConflictPolicyName, DatasetSummary, RecordView } from '../../../shared/ipc-contract';
+import { liveDatasetRow, type ConflictRow, type RecordDbRow, type ReadContext } from './store-context';
 
-export interface DatasetSummary {
-  name: string;
-  /** Live records (removed ones are not counted). */
-  recordCount: number;
-  /** UTF-8 bytes of the live records' keys and values. */
-  bytes: number;
-  /** When a sync last confirmed this dataset against the remote (ms since epoch), or null if never. */
-  lastSyncedAt: number | null;
-  /** Records changed here and not yet pushed, conflicted ones excluded. */
-  pendingChanges: number;
-  /** Keys waiting for the user to choose (manual policy). */
-  conflicts: number;
-  /** True while anything of this dataset (records, its creation) is not yet on the remote. */
-  syncPending: boolean;
-  policy: ConflictPolicyName;
-}
-
-export interface RecordView {
-  key: string;
-  value: string;
-  /** When the value was written, on whichever device wrote it (ms since epoch). */
-  modifiedAt: number;
-  /** Changed here and not yet pushed. */
-  pending: boolean;
-  /** A remote change of this key waits for the user to choose. */
-  conflicted: boolean;
-}
+// A dataset's summary and a record are the shapes the contract sends: one definition each.
+export type { DatasetSummary, RecordView };
 
 /** A record as a list shows it: its value whole, or its first characters when a preview was asked for. */
 export interface ListedRecord extends RecordView {
@@ -73,7 +48,7 @@ export interface ConflictSide {
   modifiedBy: string;
 }
 
-export interface ConflictView {
+export interface StoredConflict {
   dataset: string;
   key: string;
   mine: ConflictSide;
@@ -150,7 +125,7 @@ export function prefixUpperBound(prefix: string): string | undefined {
   return undefined;
 }
 
-type ListedRow = Pick<RecordRow, 'key' | 'value' | 'device_last_modified' | 'dirty'> & {
+type ListedRow = Pick<RecordDbRow, 'key' | 'value' | 'device_last_modified' | 'dirty'> & {
   conflicted: 0 | 1;
   value_bytes: number | null;
   value_chars: number | null;
@@ -263,7 +238,7 @@ export function getRecord(ctx: ReadContext, identityId: string, dataset: string,
   return { key: row.key, value: row.value, modifiedAt: row.device_last_modified, pending: row.dirty === 1, conflicted: row.conflicted === 1 };
 }
 
-export function listConflicts(ctx: ReadContext, identityId: string, dataset?: string, options: ListConflictsOptions = {}): ConflictView[] {
+export function listConflicts(ctx: ReadContext, identityId: string, dataset?: string, options: ListConflictsOptions = {}): StoredConflict[] {
   const maxBytes = options.maxBytes ?? Infinity;
   const statement = ctx
     .read(

@@ -13,7 +13,7 @@ import {
   recountDataset,
   remoteSideOf,
   writeRecord,
-  type RecordRow,
+  type RecordDbRow,
   type StoreContext,
 } from './store-context';
 
@@ -125,7 +125,7 @@ export function removeRecord(ctx: StoreContext, identityId: string, dataset: str
   return changed;
 }
 
-function writeLocal(ctx: StoreContext, identityId: string, dataset: string, existing: RecordRow | undefined, key: string, value: string | null): void {
+function writeLocal(ctx: StoreContext, identityId: string, dataset: string, existing: RecordDbRow | undefined, key: string, value: string | null): void {
   writeRecord(ctx, identityId, dataset, existing, {
     key,
     value,

@@ -4,7 +4,7 @@
 // header does to the dataset as a whole is decided by lifecycle.ts; this file carries it out.
 import { settlePulledHeader, type HeaderDecision } from '../lifecycle';
 import { applyMergeAction } from './apply-merge-action';
-import { mergeRecord, type RemoteRecord } from './merge-record';
+import { mergeRecord, type PulledRecord } from './merge-record';
 import { datasetRow, localSideOf, recordRow, recountDataset, type DatasetRow, type StoreContext } from './store-context';
 
 export interface PullHeader {
@@ -121,7 +121,7 @@ export function applyPull(
   ctx: StoreContext,
   identityId: string,
   dataset: string,
-  pull: { header: PullHeader; records: readonly RemoteRecord[] },
+  pull: { header: PullHeader; records: readonly PulledRecord[] },
 ): PullResult {
   const { header } = pull;
   const result: PullResult = { taken: 0, keptLocal: 0, resolvedByPolicy: 0, conflicts: [], ignored: 0, appeared: false, remoteReset: null };

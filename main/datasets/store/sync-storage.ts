@@ -2,14 +2,14 @@
 // state each dataset is in, the next commit's worth of dirty records, and recording what a commit or
 // a pull achieved. Apart from the user's DatasetStore, so the bridge never sees the engine's ledger.
 import type { Logger } from '../../platform/log';
-import type { RemoteRecord } from './merge-record';
+import type { PulledRecord } from './merge-record';
 import * as bookkeeping from './sync-bookkeeping';
 import type { DatasetStoreEvent, StoreContext } from './store-context';
 import * as state from './sync-state';
 
 export type { CommittedRecord, PullHeader, PullResult } from './sync-bookkeeping';
 export type { DatasetSyncState, PendingBatch, PendingOptions, PendingRecord } from './sync-state';
-export type { RemoteRecord } from './merge-record';
+export type { PulledRecord } from './merge-record';
 
 export interface SyncStorage {
   /** One dataset's sync state, deleted ones included; undefined if this copy never knew it. */
@@ -29,7 +29,7 @@ export interface SyncStorage {
   /** The delete header landed at `newSyncCount` (or the remote never had it). */
   markDeletePushed(identityId: string, dataset: string, newSyncCount: number, syncedGeneration: number): void;
   /** Pull step 3 in one transaction: header (delete / new generation), merge of every record, S := H. */
-  applyPull(identityId: string, dataset: string, pull: { header: bookkeeping.PullHeader; records: readonly RemoteRecord[] }): bookkeeping.PullResult;
+  applyPull(identityId: string, dataset: string, pull: { header: bookkeeping.PullHeader; records: readonly PulledRecord[] }): bookkeeping.PullResult;
   /** A sync found these datasets unchanged: only their last-synced time moves. */
   noteSynced(identityId: string, datasets: readonly string[]): void;
   /** Calls `listener` after each committed change (a local write changes "N changes pending"); returns the unsubscribe. */

@@ -19,7 +19,7 @@ export interface Carry {
 
 export type CarryOutcome =
   /** Landed: the header as it now is, and the carried records as committed (to merge here). */
-  | { outcome: 'carried'; header: remote.RemoteHeader; records: remote.RemoteRecord[] }
+  | { outcome: 'carried'; header: remote.RemoteHeader; records: remote.RecordItem[] }
   /** Nothing to carry, or too much for one commit: the caller replaces the remote copy outright. */
   | { outcome: 'none' }
   /** Another device committed first. */

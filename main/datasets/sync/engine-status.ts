@@ -5,14 +5,14 @@ import { createRepeatLog, type Logger } from '../../platform/log';
 import { toAppErrorView, type AppErrorView } from '../../../shared/errors';
 import type * as remote from '../../aws/dataset-table';
 import type { SyncStorage } from '../store/sync-storage';
-import { syncStatusOf, type DatasetWarning, type SyncStatus, type UnsupportedDataset } from './sync-status';
+import { syncStatusOf, type DatasetWarning, type EngineStatus, type UnsupportedDataset } from './sync-status';
 
 /** At most this many unsupported datasets are listed in the status (the rest are only counted in the log). */
 const MAX_UNSUPPORTED_LISTED = 50;
 
-export interface EngineStatus {
-  status(): SyncStatus;
-  subscribe(listener: (status: SyncStatus) => void): () => void;
+export interface StatusTracker {
+  status(): EngineStatus;
+  subscribe(listener: (status: EngineStatus) => void): () => void;
   /** A dataset's sync starts, with `total` records found to do so far. */
   started(dataset: string, total: number): void;
   progress(dataset: string, done: number, found?: number): void;
@@ -27,9 +27,9 @@ export interface EngineStatus {
   close(): void;
 }
 
-export function createEngineStatus(options: { storage: SyncStorage; identityId: string; isOnline(): boolean; log: Logger; now?: () => number }): EngineStatus {
+export function createStatusTracker(options: { storage: SyncStorage; identityId: string; isOnline(): boolean; log: Logger; now?: () => number }): StatusTracker {
   const { storage, identityId, log } = options;
-  const listeners = new Set<(status: SyncStatus) => void>();
+  const listeners = new Set<(status: EngineStatus) => void>();
   const syncing = new Map<string, { done: number; total: number }>();
   const errors = new Map<string, AppErrorView>();
   // A dataset failing the same way every 15 s is logged once, then counted (the log holds 1 MiB).

@@ -3,7 +3,7 @@
 import type * as remote from '../../aws/dataset-table';
 import type { AppErrorView } from '../../../shared/errors';
 import type { Logger } from '../../platform/log';
-import type { PullResult, RemoteRecord, SyncStorage } from '../store/sync-storage';
+import type { PullResult, PulledRecord, SyncStorage } from '../store/sync-storage';
 
 export interface SyncContext {
   storage: SyncStorage;
@@ -40,7 +40,7 @@ export function emptyResult(dataset: string, error?: AppErrorView): DatasetSyncR
 }
 
 /** A remote record as the store's merge takes it. */
-export function toMergeRecord(record: remote.RemoteRecord): RemoteRecord {
+export function toMergeRecord(record: remote.RecordItem): PulledRecord {
   return {
     key: record.key,
     value: record.value ?? null,

@@ -12,14 +12,14 @@ import type { SyncStorage } from '../store/sync-storage';
 import { backoffOf, type Backoff } from './backoff';
 import { ENGINE_COMMIT_BUDGET } from './commit-budget';
 import { datasetsToSync } from './datasets-to-sync';
-import { createEngineStatus } from './engine-status';
+import { createStatusTracker } from './engine-status';
 import { createKeyedLock } from './keyed-lock';
 import { createSingleFlight } from './single-flight';
 import { emptyResult, type DatasetSyncResult, type SyncContext } from './sync-context';
 import { syncDataset } from './sync-dataset';
-import type { SyncStatus } from './sync-status';
+import type { EngineStatus } from './sync-status';
 
-export type { DatasetStatus, DatasetWarning, SyncStatus, UnsupportedDataset } from './sync-status';
+export type { DatasetStatus, DatasetWarning, EngineStatus, UnsupportedDataset } from './sync-status';
 export type { DatasetSyncResult } from './sync-context';
 
 export interface SyncReport {
@@ -44,9 +44,9 @@ export interface SyncEngine {
   syncAll(): Promise<SyncReport>;
   /** One dataset, now (its header by GetItem). */
   syncDataset(dataset: string): Promise<DatasetSyncResult>;
-  status(): SyncStatus;
+  status(): EngineStatus;
   /** Calls `listener` whenever the status changes; returns the unsubscribe. */
-  subscribe(listener: (status: SyncStatus) => void): () => void;
+  subscribe(listener: (status: EngineStatus) => void): () => void;
   /** True while any sync of this engine is under way. */
   busy(): boolean;
   /** Waits for every sync under way (for sign-out and shutdown). */
@@ -58,7 +58,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { storage, table } = options;
   const log = (options.log ?? silentLogger).child('sync');
   const backoff = backoffOf(options.backoff);
-  const status = createEngineStatus({ storage, identityId: table.identityId, isOnline: options.isOnline, log, now: options.now });
+  const status = createStatusTracker({ storage, identityId: table.identityId, isOnline: options.isOnline, log, now: options.now });
   const locks = createKeyedLock();
   const all = createSingleFlight(runAll);
   let closed = false;

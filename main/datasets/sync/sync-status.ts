@@ -25,7 +25,7 @@ export interface UnsupportedDataset {
   reason: 'name' | 'damaged';
 }
 
-export interface SyncStatus {
+export interface EngineStatus {
   /** The most pressing state: syncing, offline, error, conflicts, pending, synced. */
   overall: DatasetStatus['state'];
   /** Changes here not yet on the remote (a pending create or delete counts as one). */
@@ -57,7 +57,7 @@ export interface EngineActivity {
   unsupported?: readonly UnsupportedDataset[];
 }
 
-export function syncStatusOf(states: readonly DatasetSyncState[], activity: EngineActivity): SyncStatus {
+export function syncStatusOf(states: readonly DatasetSyncState[], activity: EngineActivity): EngineStatus {
   const datasets = Object.create(null) as Record<string, DatasetStatus>;
   let pending = 0;
   let conflicts = 0;

@@ -1,7 +1,7 @@
 // The bridge's dataset, record and conflict commands, over the local store. Every one acts for the
 // signed-in identity only (NOT_SIGNED_IN otherwise); values cross in full only on records.get, on
 // an export's records.list (a page bounded in bytes) and in conflicts (bounded in bytes too).
-import { RECORDS_PAGE_BYTES, type CommandName, type RecordRow } from '../../../shared/ipc-contract';
+import { RECORDS_PAGE_BYTES, type CommandName, type RecordListItem } from '../../../shared/ipc-contract';
 import type { DatasetStore, ListedRecord } from '../../datasets/store/dataset-store';
 import { createImportStaging, type ImportStaging } from '../../datasets/store/import-staging';
 import type { Handlers } from '../router';
@@ -21,16 +21,9 @@ export interface DataAccess {
 
 type DatasetCommand = Extract<CommandName, `datasets.${string}` | `records.${string}` | `conflicts.${string}` | 'session.unsyncedChanges'>;
 
-function rowOf(record: ListedRecord): RecordRow {
-  return {
-    key: record.key,
-    preview: record.value,
-    truncated: record.truncated,
-    valueBytes: record.valueBytes,
-    modifiedAt: record.modifiedAt,
-    pending: record.pending,
-    conflicted: record.conflicted,
-  };
+/** A listed record as the contract names it: the (possibly cut) value is its preview. */
+function rowOf({ value, ...record }: ListedRecord): RecordListItem {
+  return { ...record, preview: value };
 }
 
 export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetCommand> {

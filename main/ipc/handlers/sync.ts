@@ -1,20 +1,20 @@
 // The bridge's sync commands, and the one status view the status bar shows: the engine's status,
 // the last sync time and the profile's "Work offline" switch.
-import type { SyncStatus as SyncStatusView } from '../../../shared/ipc-contract';
+import type { SyncStatus } from '../../../shared/ipc-contract';
 import type { DatasetStore } from '../../datasets/store/dataset-store';
-import type { DatasetStatus, SyncStatus } from '../../datasets/sync/sync-engine';
+import type { DatasetStatus, EngineStatus } from '../../datasets/sync/sync-engine';
 import type { Handlers } from '../router';
 
 export interface SyncControl {
   /** The signed-in identity's engine status; NOT_SIGNED_IN when nobody is signed in. */
-  status(): Promise<{ identityId: string; status: SyncStatus }>;
+  status(): Promise<{ identityId: string; status: EngineStatus }>;
   /** Runs a sync now (one dataset, or all) and resolves when it has finished, however it ended. */
   syncNow(dataset?: string): Promise<void>;
   /** The user's switch: on, nothing touches the network; off, a sync runs at once. */
   setWorkOffline(workOffline: boolean): Promise<void>;
 }
 
-function datasetView(name: string, status: DatasetStatus): SyncStatusView['datasets'][number] {
+function datasetView(name: string, status: DatasetStatus): SyncStatus['datasets'][number] {
   return {
     name,
     state: status.state,
@@ -25,7 +25,7 @@ function datasetView(name: string, status: DatasetStatus): SyncStatusView['datas
 }
 
 /** What the status bar shows, from the engine's status and the store's own facts. */
-export function syncStatusView(store: DatasetStore, identityId: string, status: SyncStatus): SyncStatusView {
+export function syncStatusView(store: DatasetStore, identityId: string, status: EngineStatus): SyncStatus {
   const workOffline = store.workOffline();
   const datasets = store.listDatasets(identityId);
   const synced = datasets.map((dataset) => dataset.lastSyncedAt).filter((time): time is number => time !== null);

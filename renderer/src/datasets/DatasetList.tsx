@@ -1,6 +1,7 @@
 // The datasets screen: every dataset with its counts and sync state, New dataset, Delete dataset.
 import { useCallback, useEffect, useState } from 'react';
 import type { DatasetSummary } from '../../../shared/ipc-contract';
+import { ColumnHeads } from '../common/ColumnHeads';
 import { Dialog } from '../common/Dialog';
 import { formatBytes, formatTime, plural } from '../common/format';
 import type { Run } from '../common/run';
@@ -77,15 +78,7 @@ export function DatasetList({ run, onOpen, version }: Props) {
         <table className="datasets">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Records</th>
-              <th scope="col">Size</th>
-              <th scope="col">Not synced</th>
-              <th scope="col">Conflicts</th>
-              <th scope="col">Last sync</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ColumnHeads names={['Name', 'Records', 'Size', 'Not synced', 'Conflicts', 'Last sync']} />
             </tr>
           </thead>
           <tbody>

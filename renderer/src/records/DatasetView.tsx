@@ -3,7 +3,8 @@
 // policy, and the conflicts waiting for a choice.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { RECORDS_PAGE_MAX, type ConflictPolicyName, type ConflictView, type DatasetSummary, type RecordRow } from '../../../shared/ipc-contract';
+import { RECORDS_PAGE_MAX, type ConflictPolicyName, type ConflictView, type DatasetSummary, type RecordListItem } from '../../../shared/ipc-contract';
+import { ColumnHeads } from '../common/ColumnHeads';
 import { Dialog } from '../common/Dialog';
 import { formatBytes, formatTime, plural } from '../common/format';
 import type { Run } from '../common/run';
@@ -32,7 +33,7 @@ interface Props {
 
 export function DatasetView({ run, name, version, onBack }: Props) {
   const [summary, setSummary] = useState<DatasetSummary | undefined>();
-  const [rows, setRows] = useState<RecordRow[]>([]);
+  const [rows, setRows] = useState<RecordListItem[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [prefix, setPrefix] = useState('');
   const [key, setKey] = useState('');
@@ -53,8 +54,8 @@ export function DatasetView({ run, name, version, onBack }: Props) {
   // The first `wanted` rows, page after page: a page holds at most RECORDS_PAGE_MAX records and may
   // end early (on bytes), so the cursor says where the next one starts.
   const firstRows = useCallback(
-    async (wanted: number): Promise<{ records: RecordRow[]; nextCursor: string | null } | undefined> => {
-      const records: RecordRow[] = [];
+    async (wanted: number): Promise<{ records: RecordListItem[]; nextCursor: string | null } | undefined> => {
+      const records: RecordListItem[] = [];
       let cursor: string | undefined;
       for (;;) {
         const limit = Math.min(RECORDS_PAGE_MAX, wanted - records.length);
@@ -129,14 +130,14 @@ export function DatasetView({ run, name, version, onBack }: Props) {
     }
   };
 
-  const edit = async (row: RecordRow) => {
+  const edit = async (row: RecordListItem) => {
     const record = row.truncated ? await run('records.get', { dataset: name, key: row.key }) : { value: row.preview };
     if (!record) return;
     setKey(row.key);
     setValue(record.value);
   };
 
-  const show = async (row: RecordRow) => {
+  const show = async (row: RecordListItem) => {
     const record = await run('records.get', { dataset: name, key: row.key });
     if (record) setShown({ key: row.key, value: record.value });
   };
@@ -257,12 +258,7 @@ export function DatasetView({ run, name, version, onBack }: Props) {
         <table className="records" aria-rowcount={total + 1}>
           <thead>
             <tr aria-rowindex={1}>
-              <th scope="col">Key</th>
-              <th scope="col">Value</th>
-              <th scope="col">Modified</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ColumnHeads names={['Key', 'Value', 'Modified']} />
             </tr>
           </thead>
           <tbody>
@@ -330,12 +326,12 @@ export function DatasetView({ run, name, version, onBack }: Props) {
 }
 
 interface RowActions {
-  edit(row: RecordRow): void;
-  show(row: RecordRow): void;
+  edit(row: RecordListItem): void;
+  show(row: RecordListItem): void;
   remove(key: string): void;
 }
 
-const RecordLine = memo(function RecordLine({ row, index, actions }: { row: RecordRow; index: number; actions: RowActions }) {
+const RecordLine = memo(function RecordLine({ row, index, actions }: { row: RecordListItem; index: number; actions: RowActions }) {
   return (
     <tr aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }} className={row.conflicted ? 'conflicted' : undefined}>
       <td className="key">{row.key}</td>

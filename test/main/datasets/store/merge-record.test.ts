@@ -1,6 +1,6 @@
 // Pull step 3 of docs/sync-protocol.md, one row of the merge table per test, every policy.
 import { describe, expect, test } from 'vitest';
-import { mergeRecord, type ConflictPolicy, type LocalSide, type RemoteRecord } from '../../../../main/datasets/store/merge-record';
+import { mergeRecord, type ConflictPolicy, type LocalSide, type PulledRecord } from '../../../../main/datasets/store/merge-record';
 
 const ME = 'device-b';
 
@@ -8,11 +8,11 @@ function local(fields: Partial<LocalSide> = {}): LocalSide {
   return { value: 'mine', dirty: true, baseSyncCount: 3, deviceLastModified: 1_000, lastModifiedBy: ME, ...fields };
 }
 
-function remote(fields: Partial<RemoteRecord> = {}): RemoteRecord {
+function remote(fields: Partial<PulledRecord> = {}): PulledRecord {
   return { key: 'k', value: 'theirs', syncCount: 5, deviceLastModified: 2_000, lastModifiedBy: 'device-c', ...fields };
 }
 
-const merge = (l: LocalSide | undefined, r: RemoteRecord, policy: ConflictPolicy = 'manual') => mergeRecord({ local: l, remote: r, policy, deviceId: ME });
+const merge = (l: LocalSide | undefined, r: PulledRecord, policy: ConflictPolicy = 'manual') => mergeRecord({ local: l, remote: r, policy, deviceId: ME });
 
 describe('without a local change the remote record is taken', () => {
   test('a key this device never held takes the remote value', () => {
@@ -60,7 +60,7 @@ test("this device's own earlier write, committed before it could record so, is o
 });
 
 describe('a local change against a different remote change is settled by the policy', () => {
-  const cases: [string, LocalSide, RemoteRecord][] = [
+  const cases: [string, LocalSide, PulledRecord][] = [
     ['both changed the value', local(), remote()],
     ['removed here, changed there', local({ value: null }), remote()],
     ['changed here, removed there', local(), remote({ value: null })],

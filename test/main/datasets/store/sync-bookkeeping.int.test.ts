@@ -3,12 +3,12 @@
 // unless the remote holds it or the user's policy says so.
 import { describe, expect, test } from 'vitest';
 import type { OpenedDatasetStore } from '../../../../main/datasets/store/dataset-store';
-import type { RemoteRecord } from '../../../../main/datasets/store/sync-storage';
+import type { PulledRecord } from '../../../../main/datasets/store/sync-storage';
 import { openTestStore, tempProfileDir, testClock } from '../../../support/dataset-store';
 
 const ID = 'us-east-1:33333333-3333-4333-8333-333333333333';
 
-function remote(key: string, value: string | null, syncCount: number, fields: Partial<RemoteRecord> = {}): RemoteRecord {
+function remote(key: string, value: string | null, syncCount: number, fields: Partial<PulledRecord> = {}): PulledRecord {
   return { key, value, syncCount, deviceLastModified: 1_000, lastModifiedBy: 'device-b', ...fields };
 }
 
@@ -116,7 +116,7 @@ describe('a crash between a commit and its bookkeeping loses nothing', () => {
     const store = openTestStore();
     store.openOrCreate(ID, 'd');
     store.put(ID, 'd', 'mine', 'local');
-    const broken = { key: null, value: 'x', syncCount: 1, deviceLastModified: 1, lastModifiedBy: 'device-b' } as unknown as RemoteRecord;
+    const broken = { key: null, value: 'x', syncCount: 1, deviceLastModified: 1, lastModifiedBy: 'device-b' } as unknown as PulledRecord;
     expect(() =>
       store.syncStorage.applyPull(ID, 'd', { header: { syncCount: 1, generation: 0, deleted: false }, records: [remote('first', 'taken?', 1), broken] }),
     ).toThrow();
