@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { cloudProfileSchema } from '../../shared/cloud-profile';
+import { killGroup, processesMentioning } from '../support/processes';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -35,28 +36,6 @@ function runLocalCloud(args: string[]) {
   firstLine.catch(() => undefined); // tests that expect a failure await `exited` instead
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, firstLine, exited, stderr: () => stderr };
-}
-
-/** Every process whose command line mentions `needle` (e.g. DynamoDB Local's -dbPath in our dir). */
-function processesMentioning(needle: string): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        return cmdline.includes(needle) ? [`${pid}: ${cmdline}`] : [];
-      } catch {
-        return [];
-      }
-    });
-}
-
-function killGroup(child: ChildProcess) {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 describe('npm run localcloud', () => {

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ZipFile } from 'yazl';
 import { cloudProfileSchema } from '../../shared/cloud-profile';
+import { killGroup, processesMentioning } from '../support/processes';
 
 const root = join(import.meta.dirname, '../..');
 const { version } = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string };
@@ -123,14 +124,6 @@ function npmStart(project: string, env: NodeJS.ProcessEnv, args: string[] = []):
   return { child, output: () => output, exited };
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
-}
-
 /** Polls `probe` until it gives a value; fails with what the command printed. */
 async function until<T>(what: string, probe: () => T | undefined, started: Started, options: { whileRunning?: boolean } = {}): Promise<T> {
   const deadline = Date.now() + 120_000;
@@ -143,20 +136,6 @@ async function until<T>(what: string, probe: () => T | undefined, started: Start
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-/** Every process whose command line mentions `needle` (Linux: /proc). */
-function processesMentioning(needle: string): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        return cmdline.includes(needle) ? [`${pid}: ${cmdline}`] : [];
-      } catch {
-        return [];
-      }
-    });
 }
 
 interface Launch {
