@@ -1,7 +1,7 @@
 // Carries out one merge decision on the rows of a key, inside the caller's transaction. Pulls,
 // conflict resolutions and policy changes all settle a key through here, so they cannot disagree.
 import type { MergeAction, PulledRecord } from './merge-record';
-import { deleteConflict, writeRecord, type RecordDbRow, type StoreContext } from './store-context';
+import { addDirtyRecords, deleteConflict, writeRecord, type RecordDbRow, type StoreContext } from './store-context';
 
 export function applyMergeAction(
   ctx: StoreContext,
@@ -34,6 +34,7 @@ export function applyMergeAction(
       ctx
         .sql('UPDATE records SET base_sync_count = ?, dirty = 1, modified_at = ? WHERE identity_id = ? AND dataset = ? AND key = ?')
         .run(remote.syncCount, ctx.now(), identityId, dataset, key);
+      if (local !== undefined && local.dirty === 0) addDirtyRecords(ctx, identityId, dataset, 1);
       return;
     case 'write':
       deleteConflict(ctx, identityId, dataset, key);

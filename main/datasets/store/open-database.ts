@@ -11,6 +11,9 @@ import { checkNotTooNew, runMigrations, SCHEMA_MIGRATIONS, type Migration } from
 
 export const DATASETS_FILE = 'datasets.sqlite';
 
+/** What the WAL file is truncated to after a checkpoint. */
+export const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+
 export interface OpenDatabaseOptions {
   profileDir: string;
   log?: Logger;
@@ -41,6 +44,10 @@ export function openDatasetDatabase(options: OpenDatabaseOptions): Database.Data
     db.pragma('synchronous = FULL');
     // Removed data (an identity's, a dataset's) is overwritten, not left in free pages.
     db.pragma('secure_delete = ON');
+    // The WAL is cut back to this size whenever a checkpoint resets it: without a limit it keeps the
+    // size of the largest transaction ever written (a first pull of 100,000 records: as big as the
+    // data) for as long as the file is open. See also checkpointAfterLargeWrite.
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     runMigrations(db, migrations, log);
     return db;
   } catch (error) {

@@ -39,7 +39,15 @@ export interface StoreContext extends ReadContext {
   /** A prepared statement, prepared once per text. */
   sql(text: string): Statement;
   emit(event: DatasetStoreEvent): void;
+  /**
+   * After a transaction that wrote `records` records: a large one is checkpointed into the database
+   * and the WAL truncated at once, so the files stay near the size of the data.
+   */
+  afterLargeWrite(records: number): void;
 }
+
+/** A transaction writing at least this many records is checkpointed right after it commits. */
+export const LARGE_WRITE_RECORDS = 1000;
 
 export function statementCache(db: Database): (text: string) => Statement {
   const cache = new Map<string, Statement>();
@@ -60,6 +68,11 @@ export function storeContext(db: Database, fields: Pick<StoreContext, 'deviceId'
     ...fields,
     db,
     sql,
+    afterLargeWrite(records) {
+      // Best effort: with a reader in the way SQLite copies what it can and the WAL shrinks to
+      // journal_size_limit at its next reset.
+      if (records >= LARGE_WRITE_RECORDS && !db.inTransaction) db.pragma('wal_checkpoint(TRUNCATE)');
+    },
     read(text) {
       const statement = sql(text);
       if (!statement.readonly) throw new Error('a read path prepared a statement that writes');
@@ -81,6 +94,8 @@ export interface DatasetRow {
   write_seq: number;
   live_records: number;
   live_bytes: number;
+  /** Records with dirty = 1 (conflicted ones included), kept with every write (schema version 7). */
+  dirty_records: number;
   created_at: number;
   last_synced_at: number | null;
 }
@@ -135,17 +150,23 @@ export function conflictRow(ctx: ReadContext, identityId: string, dataset: strin
 
 /**
  * The next local_version of the dataset (never reused while the dataset's row exists), moving its
- * live counters by what the write does to them — in the same statement.
+ * live and dirty counters by what the write does to them — in the same statement.
  */
-function nextLocalVersion(ctx: StoreContext, identityId: string, dataset: string, liveRecords: number, liveBytes: number): number {
+function nextLocalVersion(ctx: StoreContext, identityId: string, dataset: string, liveRecords: number, liveBytes: number, dirtyRecords: number): number {
   const row = ctx
     .sql(
-      `UPDATE datasets SET write_seq = write_seq + 1, live_records = live_records + ?, live_bytes = live_bytes + ?
+      `UPDATE datasets SET write_seq = write_seq + 1, live_records = live_records + ?, live_bytes = live_bytes + ?, dirty_records = dirty_records + ?
        WHERE identity_id = ? AND name = ? RETURNING write_seq`,
     )
-    .get(liveRecords, liveBytes, identityId, dataset) as { write_seq: number } | undefined;
+    .get(liveRecords, liveBytes, dirtyRecords, identityId, dataset) as { write_seq: number } | undefined;
   if (row === undefined) throw new Error('the dataset row disappeared inside its own transaction');
   return row.write_seq;
+}
+
+/** Moves the dataset's dirty counter by `delta`, for a write that changes `dirty` without a new local_version. */
+export function addDirtyRecords(ctx: StoreContext, identityId: string, dataset: string, delta: number): void {
+  if (delta === 0) return;
+  ctx.sql('UPDATE datasets SET dirty_records = dirty_records + ? WHERE identity_id = ? AND name = ?').run(delta, identityId, dataset);
 }
 
 /** After rows were deleted in bulk: the counters from what is left (deletes leave few rows). */
@@ -154,7 +175,8 @@ export function recountDataset(ctx: StoreContext, identityId: string, dataset: s
     .sql(
       `UPDATE datasets SET
          live_records = (SELECT count(*) FROM records r WHERE r.identity_id = datasets.identity_id AND r.dataset = datasets.name AND r.deleted = 0),
-         live_bytes = (SELECT coalesce(sum(r.bytes), 0) FROM records r WHERE r.identity_id = datasets.identity_id AND r.dataset = datasets.name AND r.deleted = 0)
+         live_bytes = (SELECT coalesce(sum(r.bytes), 0) FROM records r WHERE r.identity_id = datasets.identity_id AND r.dataset = datasets.name AND r.deleted = 0),
+         dirty_records = (SELECT count(*) FROM records r WHERE r.identity_id = datasets.identity_id AND r.dataset = datasets.name AND r.dirty = 1)
        WHERE identity_id = ? AND name = ?`,
     )
     .run(identityId, dataset);
@@ -179,6 +201,7 @@ export function writeRecord(ctx: StoreContext, identityId: string, dataset: stri
   const isLive = write.value !== null;
   const liveRecords = Number(isLive) - Number(wasLive);
   const liveBytes = (isLive ? bytes : 0) - (wasLive ? previous.bytes : 0);
+  const dirtyRecords = Number(write.dirty) - Number(previous !== undefined && previous.dirty === 1);
   ctx
     .sql(
       `INSERT INTO records (identity_id, dataset, key, value, deleted, bytes, base_sync_count, local_version, dirty, modified_at, device_last_modified, last_modified_by)
@@ -195,7 +218,7 @@ export function writeRecord(ctx: StoreContext, identityId: string, dataset: stri
       write.value === null ? 1 : 0,
       bytes,
       write.baseSyncCount,
-      nextLocalVersion(ctx, identityId, dataset, liveRecords, liveBytes),
+      nextLocalVersion(ctx, identityId, dataset, liveRecords, liveBytes, dirtyRecords),
       write.dirty ? 1 : 0,
       ctx.now(),
       write.deviceLastModified,

@@ -49,7 +49,7 @@ export function deleteDataset(ctx: StoreContext, identityId: string, name: strin
       ctx.sql('DELETE FROM records WHERE identity_id = ? AND dataset = ?').run(identityId, name);
       ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ?').run(identityId, name);
       ctx
-        .sql('UPDATE datasets SET deleted = 1, header_dirty = 1, live_records = 0, live_bytes = 0 WHERE identity_id = ? AND name = ?')
+        .sql('UPDATE datasets SET deleted = 1, header_dirty = 1, live_records = 0, live_bytes = 0, dirty_records = 0 WHERE identity_id = ? AND name = ?')
         .run(identityId, name);
     })
     .immediate();
@@ -87,6 +87,7 @@ export function putRecords(ctx: StoreContext, identityId: string, dataset: strin
       return count;
     })
     .immediate();
+  ctx.afterLargeWrite(changed);
   if (changed > 0) ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
   return changed;
 }

@@ -5,7 +5,7 @@
 import { settlePulledHeader, type HeaderDecision } from '../lifecycle';
 import { applyMergeAction } from './apply-merge-action';
 import { mergeRecord, type PulledRecord } from './merge-record';
-import { datasetRow, localSideOf, recordRow, recountDataset, type DatasetRow, type StoreContext } from './store-context';
+import { addDirtyRecords, datasetRow, localSideOf, recordRow, recountDataset, type DatasetRow, type StoreContext } from './store-context';
 
 export interface PullHeader {
   syncCount: number;
@@ -78,6 +78,7 @@ export function markCommitted(
         // The remote now holds this value over whatever a pull had parked against it.
         ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ? AND key = ?').run(identityId, dataset, record.key);
       }
+      addDirtyRecords(ctx, identityId, dataset, -count);
       return count;
     })
     .immediate();
@@ -157,6 +158,7 @@ export function applyPull(
         .run(header.syncCount, header.generation, ctx.now(), identityId, dataset);
     })
     .immediate();
+  ctx.afterLargeWrite(pull.records.length);
   if (result.appeared || result.remoteReset !== null) ctx.emit({ type: 'datasetsChanged', identityId });
   if (recordsChanged || result.remoteReset !== null) ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'remote' });
   if (result.conflicts.length > 0) ctx.emit({ type: 'conflictsChanged', identityId, dataset });
@@ -169,18 +171,13 @@ export function applyPull(
  */
 function settleHeader(ctx: StoreContext, identityId: string, row: DatasetRow, header: PullHeader, result: PullResult): boolean {
   const name = row.name;
-  const dirtyRecords = () =>
-    (ctx.read('SELECT count(*) AS n FROM records WHERE identity_id = ? AND dataset = ? AND dirty = 1').get(identityId, name) as { n: number }).n;
   const decision = settlePulledHeader(
     {
       deleted: row.deleted === 1,
       headerDirty: row.header_dirty === 1,
       generation: row.generation,
       lastSyncCount: row.last_sync_count,
-      // Counted only where the decision reads it (a reset of a copy synced before).
-      get dirtyRecords() {
-        return dirtyRecords();
-      },
+      dirtyRecords: row.dirty_records,
       remotePolicy: row.policy === 'remote',
     },
     header,
@@ -199,7 +196,7 @@ function settleHeader(ctx: StoreContext, identityId: string, row: DatasetRow, he
 function resetRecords(ctx: StoreContext, identityId: string, name: string, decision: HeaderDecision, result: PullResult): void {
   const count = (where: string) =>
     (ctx.read(`SELECT count(*) AS n FROM records WHERE identity_id = ? AND dataset = ?${where}`).get(identityId, name) as { n: number }).n;
-  const dirty = count(' AND dirty = 1');
+  const dirty = (datasetRow(ctx, identityId, name) as DatasetRow).dirty_records;
   ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ?').run(identityId, name);
   if (decision.records === 'dropAll') {
     ctx.sql('DELETE FROM records WHERE identity_id = ? AND dataset = ?').run(identityId, name);

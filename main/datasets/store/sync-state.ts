@@ -65,15 +65,12 @@ export function listSyncStates(ctx: ReadContext, identityId: string): DatasetSyn
 }
 
 function stateOf(ctx: ReadContext, identityId: string, row: DatasetRow): DatasetSyncState {
-  const counts = ctx
-    .read(
-      `SELECT
-         -- every conflict's key is dirty, so the difference is the dirty records not parked
-         (SELECT count(*) FROM records WHERE identity_id = @identityId AND dataset = @dataset AND dirty = 1)
-           - (SELECT count(*) FROM conflicts WHERE identity_id = @identityId AND dataset = @dataset) AS pending,
-         (SELECT count(*) FROM conflicts WHERE identity_id = @identityId AND dataset = @dataset) AS conflicts`,
-    )
-    .get({ identityId, dataset: row.name }) as { pending: number; conflicts: number };
+  // The dirty records are a counter kept with every write (schema version 7); conflicts are few.
+  const { conflicts } = ctx
+    .read('SELECT count(*) AS conflicts FROM conflicts WHERE identity_id = ? AND dataset = ?')
+    .get(identityId, row.name) as { conflicts: number };
+  // Every conflict's key is dirty, so the difference is the dirty records not parked.
+  const counts = { pending: row.dirty_records - conflicts, conflicts };
   return {
     name: row.name,
     lastSyncCount: row.last_sync_count,

@@ -10,6 +10,9 @@ import { syncStatusOf, type DatasetWarning, type EngineStatus, type UnsupportedD
 /** At most this many unsupported datasets are listed in the status (the rest are only counted in the log). */
 const MAX_UNSUPPORTED_LISTED = 50;
 
+/** Progress and local-write status changes are told at most this often. */
+export const PUBLISH_INTERVAL_MS = 250;
+
 export interface StatusTracker {
   status(): EngineStatus;
   subscribe(listener: (status: EngineStatus) => void): () => void;
@@ -43,20 +46,37 @@ export function createStatusTracker(options: { storage: SyncStorage; identityId:
   let closed = false;
 
   const status = () => syncStatusOf(storage.listSyncStates(identityId), { online: options.isOnline(), syncing, errors, overallError, warnings, unsupported: unsupported.listed() });
+  // Real elapsed time, not the injected clock (which dates things and may be a test's).
+  const now = () => performance.now();
+  let lastPublished = -Infinity;
+  let queued: { cancel(): void } | undefined;
   function publish(): void {
+    queued?.cancel();
+    queued = undefined;
     if (listeners.size === 0 || closed) return;
+    lastPublished = now();
     const snapshot = status();
     for (const listener of listeners) listener(snapshot);
   }
-  // A local write changes "N changes pending" too; writes in a burst are told once.
-  let publishQueued = false;
+  // Progress and local writes ("N changes pending") change the status many times a second during a
+  // large push or pull: each told at once, a publish per commit would cost O(commits × datasets)
+  // and flood the renderer. They are coalesced: at the next turn, and at most every
+  // PUBLISH_INTERVAL_MS. A sync's start and end are told at once.
+  function publishSoon(): void {
+    if (queued !== undefined || closed) return;
+    const wait = Math.max(0, lastPublished + PUBLISH_INTERVAL_MS - now());
+    if (wait === 0) {
+      const handle = setImmediate(publish);
+      queued = { cancel: () => clearImmediate(handle) };
+    } else {
+      const handle = setTimeout(publish, wait);
+      handle.unref?.();
+      queued = { cancel: () => clearTimeout(handle) };
+    }
+  }
   const stopStore = storage.subscribe((event) => {
-    if ((event.type !== 'workOfflineChanged' && event.identityId !== identityId) || publishQueued) return;
-    publishQueued = true;
-    setImmediate(() => {
-      publishQueued = false;
-      publish();
-    });
+    if (event.type !== 'workOfflineChanged' && event.identityId !== identityId) return;
+    publishSoon();
   });
 
   /** One line per dataset sync that skipped items, however many: by problem, never a key or value. */
@@ -83,7 +103,7 @@ export function createStatusTracker(options: { storage: SyncStorage; identityId:
       if (current === undefined) return;
       current.done += done;
       current.total += found;
-      publish();
+      publishSoon();
     },
     malformed(item) {
       warnings.set(item.dataset, warningOf((warnings.get(item.dataset)?.skippedItems ?? 0) + 1));
@@ -114,6 +134,8 @@ export function createStatusTracker(options: { storage: SyncStorage; identityId:
     publish,
     close() {
       closed = true;
+      queued?.cancel();
+      queued = undefined;
       stopStore();
       listeners.clear();
     },

@@ -9,6 +9,7 @@ import { updateToSchemaVersion3 } from './03-dirty-records-index';
 import { updateToSchemaVersion4 } from './04-dataset-counters';
 import { updateToSchemaVersion5 } from './05-records-rowid-table';
 import { updateToSchemaVersion6 } from './06-synced-generation';
+import { updateToSchemaVersion7 } from './07-dirty-counter';
 
 export interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   { version: 4, migrate: updateToSchemaVersion4 },
   { version: 5, migrate: updateToSchemaVersion5 },
   { version: 6, migrate: updateToSchemaVersion6 },
+  { version: 7, migrate: updateToSchemaVersion7 },
 ];
 
 export function schemaVersionOf(db: Database): number {

@@ -1,6 +1,7 @@
 // The per-dataset counters (live records, bytes, pending changes) that the list, the records limit and the header
 // counters read are kept by every write; after any mix of user writes, pulls, commits, conflicts,
 // resets and deletes they equal what a full count of the records says.
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import type { OpenedDatasetStore } from '../../../../main/datasets/store/dataset-store';
@@ -90,6 +91,33 @@ test('live record and byte counters always equal a full count', () => {
         const pushable = store.syncStorage.pendingChanges(ID, 'd', { maxRecords: 1000, maxBytes: 1e9 })?.records.length;
         expect(store.getDataset(ID, 'd').pendingChanges).toBe(pushable);
         expect(store.syncStorage.syncState(ID, 'd')?.pendingRecords).toBe(pushable);
+      } finally {
+        store.close();
+      }
+    }),
+    { numRuns: Number(process.env.STORE_PROPERTY_RUNS ?? 40) },
+  );
+});
+
+test('the dirty counter (schema version 7) always equals a recount of dirty records, deleted datasets included', () => {
+  fc.assert(
+    fc.property(fc.array(step, { minLength: 1, maxLength: 15 }), (steps) => {
+      const store = openTestStore();
+      try {
+        run(store, steps);
+        const db = new Database(store.file, { readonly: true });
+        try {
+          const rows = db
+            .prepare(
+              `SELECT d.name, d.dirty_records AS kept,
+                 (SELECT count(*) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.dirty = 1) AS counted
+               FROM datasets d WHERE d.identity_id = ?`,
+            )
+            .all(ID) as { name: string; kept: number; counted: number }[];
+          for (const row of rows) expect(row.kept, row.name).toBe(row.counted);
+        } finally {
+          db.close();
+        }
       } finally {
         store.close();
       }

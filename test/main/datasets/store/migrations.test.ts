@@ -37,6 +37,9 @@ test.each(Array.from({ length: LATEST - 1 }, (_, index) => index + 1))(
         ['draft', 'not pushed yet'],
         ['gone', null],
       ]);
+      // The dirty counter (schema version 7) starts from the file's dirty records.
+      expect(store.syncStorage.syncState(FIXTURE_IDENTITY, 'notes')?.pendingRecords).toBe(2);
+      expect(store.syncStorage.syncState(OTHER_FIXTURE_IDENTITY, 'notes')?.pendingRecords).toBe(1);
       expect(store.syncStorage.syncState(FIXTURE_IDENTITY, 'old-stuff')).toMatchObject({ deleted: true, deletePending: true, lastSyncCount: 2, syncedGeneration: 0 });
       expect(store.getRecord(OTHER_FIXTURE_IDENTITY, 'notes', 'greeting')?.value).toBe('someone else');
       // "Work offline" exists from version 2 on; before that it was off.
