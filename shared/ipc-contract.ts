@@ -194,6 +194,10 @@ export const commands = {
         /** Only keys that start with exactly this. */
         prefix: keyPrefix.optional(),
         cursor: cursor.optional(),
+        /** Records skipped (after the cursor, in key order) before the page: any scroll position's page directly. */
+        offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+        /** Also answer `total`: the records the filter matches, over all pages. */
+        count: z.boolean().optional(),
         limit: z.number().int().min(1).max(RECORDS_PAGE_MAX).optional(),
         /** Whole values instead of previews (export). */
         full: z.boolean().optional(),
@@ -203,7 +207,7 @@ export const commands = {
      * A page may hold fewer than `limit` records — it ends early at RECORDS_PAGE_BYTES — so read on
      * while nextCursor is not null.
      */
-    output: z.object({ records: z.array(recordListItemSchema), nextCursor: z.string().nullable() }),
+    output: z.object({ records: z.array(recordListItemSchema), nextCursor: z.string().nullable(), total: z.number().int().nonnegative().optional() }),
   },
   'records.get': { input: z.object({ dataset: datasetName, key: recordKey }).strict(), output: recordSchema.nullable() },
   'records.put': { input: z.object({ dataset: datasetName, key: recordKey, value: recordValue }).strict(), output: ok },

@@ -18,12 +18,22 @@ export interface RecordPage {
   records: ListedRecord[];
   /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
+  /** The live records the filter matches (all pages), when `count` was asked for. */
+  total?: number;
 }
 
 export interface ListRecordsOptions {
   /** Only keys that start with exactly this. */
   prefix?: string;
   cursor?: string;
+  /**
+   * Records skipped (after `cursor`, in key order) before the page starts: a table over the whole
+   * dataset reads the page at any scroll position directly. Walks the key index (from the end past
+   * the middle of an unfiltered preview listing), a few ms per thousand records skipped.
+   */
+  offset?: number;
+  /** Also count the records the filter matches (`total`). */
+  count?: boolean;
   /** Page size: 1–1000, default 100. */
   limit?: number;
   /**
@@ -141,33 +151,43 @@ export function listRecords(ctx: ReadContext, identityId: string, dataset: strin
   if (LONE_SURROGATE.test(prefix)) {
     throw new AppError('IPC_BAD_INPUT', 'A key prefix must be valid Unicode text (it holds a lone surrogate). Remove that character from the filter.');
   }
+  const offset = options.offset ?? 0;
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new AppError('IPC_BAD_INPUT', 'A page offset is a whole number of records, 0 or more.');
   const maxBytes = options.maxBytes ?? Infinity;
   const preview = options.previewChars;
   return ctx.snapshot(() => {
-    liveDatasetRow(ctx, identityId, dataset);
+    const live = liveDatasetRow(ctx, identityId, dataset);
     // An exact prefix test as an index range: [prefix, the least text above every key with it).
     const upper = prefix === '' ? undefined : prefixUpperBound(prefix);
     const range = `${prefix === '' ? '' : 'AND r.key >= @prefix'} ${upper === undefined ? '' : 'AND r.key < @upper'}`;
     // With a preview, SQLite cuts the value (to code points: at least as many UTF-16 units) so a long
     // value never reaches the JS heap whole; its size is read from the stored bytes.
     const value = preview === undefined ? 'r.value' : 'substr(r.value, 1, @preview)';
+    // Past the middle of a whole dataset, a page of previews is read backwards from the end (the
+    // dataset's live counter says where that is), so End costs what Home does: an offset walks
+    // the index row by row. Only previews: the page is read whole before its byte bound applies.
+    const liveRecords = live.live_records;
+    const fromEnd = preview !== undefined && prefix === '' && after === '' && offset > liveRecords / 2;
+    const fromEndRows = Math.max(0, Math.min(limit, liveRecords - offset));
     const statement = ctx.read(
       `SELECT r.key, ${value} AS value, length(CAST(r.value AS BLOB)) AS value_bytes,
          ${preview === undefined ? 'NULL' : 'length(r.value)'} AS value_chars,
          r.device_last_modified, r.dirty, (c.key IS NOT NULL) AS conflicted
        FROM records r LEFT JOIN conflicts c ON c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key
        WHERE r.identity_id = @identityId AND r.dataset = @dataset AND r.deleted = 0 AND r.key > @after ${range}
-       ORDER BY r.key LIMIT @rows`,
+       ORDER BY r.key ${fromEnd ? 'DESC' : ''} LIMIT @rows OFFSET @offset`,
     );
-    const parameters: Record<string, unknown> = { identityId, dataset, after, rows: limit + 1 };
+    const parameters: Record<string, unknown> = { identityId, dataset, after, rows: limit + 1, offset };
+    if (fromEnd) Object.assign(parameters, { rows: fromEndRows, offset: liveRecords - offset - fromEndRows });
     if (prefix !== '') parameters.prefix = prefix;
     if (upper !== undefined) parameters.upper = upper;
     if (preview !== undefined) parameters.preview = preview;
+    const rows = fromEnd ? [...(statement.iterate(parameters) as IterableIterator<ListedRow>)].reverse() : (statement.iterate(parameters) as IterableIterator<ListedRow>);
     // Row by row, so a page that ends early on bytes never reads the rest of its rows.
     const page: ListedRecord[] = [];
     let bytes = 0;
     let more = false;
-    for (const row of statement.iterate(parameters) as IterableIterator<ListedRow>) {
+    for (const row of rows) {
       const record = listedRecord(row, preview);
       const size = utf8Bytes(record.key) + utf8Bytes(record.value);
       if (page.length === limit || (page.length > 0 && bytes + size > maxBytes)) {
@@ -177,9 +197,27 @@ export function listRecords(ctx: ReadContext, identityId: string, dataset: strin
       page.push(record);
       bytes += size;
     }
+    if (fromEnd && !more) more = offset + page.length < liveRecords;
     const last = page.at(-1);
-    return { records: page, nextCursor: more && last !== undefined ? encodeCursor(last.key) : null };
+    const result: RecordPage = { records: page, nextCursor: more && last !== undefined ? encodeCursor(last.key) : null };
+    if (options.count) {
+      // The dataset's counter when nothing narrows the list; otherwise a count over the key range.
+      result.total =
+        prefix === '' && after === ''
+          ? live.live_records
+          : (
+              ctx
+                .read(`SELECT count(*) AS total FROM records r WHERE r.identity_id = @identityId AND r.dataset = @dataset AND r.deleted = 0 AND r.key > @after ${range}`)
+                .get(countParameters(parameters)) as { total: number }
+            ).total;
+    }
+    return result;
   });
+}
+
+function countParameters(parameters: Record<string, unknown>): Record<string, unknown> {
+  const { rows: _rows, offset: _offset, preview: _preview, ...rest } = parameters;
+  return rest;
 }
 
 function listedRecord(row: ListedRow, preview: number | undefined): ListedRecord {

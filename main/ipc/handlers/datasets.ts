@@ -73,16 +73,18 @@ export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetComma
       return ok;
     },
 
-    'records.list': async ({ dataset, prefix, cursor, limit, full }) => {
+    'records.list': async ({ dataset, prefix, cursor, offset, count, limit, full }) => {
       // Bounded in bytes as well as in records: a page of whole values ends early, with a cursor.
       const page = store.listRecords(await who(), dataset, {
         prefix,
         cursor,
+        offset,
+        count,
         limit,
         maxBytes: RECORDS_PAGE_BYTES,
         ...(full ? {} : { previewChars: PREVIEW_CHARS }),
       });
-      return { records: page.records.map(rowOf), nextCursor: page.nextCursor };
+      return { records: page.records.map(rowOf), nextCursor: page.nextCursor, ...(page.total === undefined ? {} : { total: page.total }) };
     },
     'records.get': async ({ dataset, key }) => store.getRecord(await who(), dataset, key) ?? null,
     'records.put': async ({ dataset, key, value }) => {

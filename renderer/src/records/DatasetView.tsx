@@ -1,4 +1,5 @@
-// One dataset: its records in a virtualized table that pages in as you scroll (smooth at 100,000),
+// One dataset: its records in a virtualized table over all of them (the scrollbar is the whole
+// dataset; any position, Home or End reads its page directly; smooth at 100,000),
 // a key-prefix filter, add / edit / delete, full values on demand, export and import, the conflict
 // policy, and the conflicts waiting for a choice.
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -13,7 +14,10 @@ import { DeleteDatasetDialog } from '../datasets/DatasetList';
 import { exportDataset } from './export-dataset';
 import { ImportDialog } from './ImportDialog';
 
-const PAGE = 500;
+/** Rows per page of the table; a page is read at its offset when it comes into view. */
+const PAGE = 200;
+/** Pages kept in memory: those nearest the one last read. */
+const KEPT_PAGES = 40;
 const ROW_HEIGHT = 36;
 
 const POLICIES: { value: ConflictPolicyName; label: string }[] = [
@@ -33,8 +37,10 @@ interface Props {
 
 export function DatasetView({ run, name, version, onBack }: Props) {
   const [summary, setSummary] = useState<DatasetSummary | undefined>();
-  const [rows, setRows] = useState<RecordListItem[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  // The table stands for every record the filter matches (`total`), whether loaded or not: the
+  // scrollbar covers the whole dataset and any position reads its own page (records.list's offset).
+  const [total, setTotal] = useState<number | undefined>();
+  const [pages, setPages] = useState<ReadonlyMap<number, RecordListItem[]>>(new Map());
   const [prefix, setPrefix] = useState('');
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
@@ -45,77 +51,115 @@ export function DatasetView({ run, name, version, onBack }: Props) {
   const [importFile, setImportFile] = useState<File | undefined>();
   const [deleting, setDeleting] = useState(false);
   const [busy, setBusy] = useState<string | undefined>();
-  const loading = useRef(false);
-  const rowsLoaded = useRef(0);
   const generation = useRef(0);
+  const inFlight = useRef(new Set<number>());
+  const failed = useRef(new Set<number>());
+  const pagesRef = useRef(pages);
+  pagesRef.current = pages;
   const scrollRef = useRef<HTMLDivElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
 
-  // The first `wanted` rows, page after page: a page holds at most RECORDS_PAGE_MAX records and may
-  // end early (on bytes), so the cursor says where the next one starts.
-  const firstRows = useCallback(
-    async (wanted: number): Promise<{ records: RecordListItem[]; nextCursor: string | null } | undefined> => {
+  // One page of the table: PAGE rows from its offset. A records.list page may end early (on bytes),
+  // so the cursor reads on until the page is whole or the records end.
+  const readPage = useCallback(
+    async (index: number, count: boolean): Promise<{ records: RecordListItem[]; total?: number } | undefined> => {
       const records: RecordListItem[] = [];
+      let total: number | undefined;
       let cursor: string | undefined;
       for (;;) {
-        const limit = Math.min(RECORDS_PAGE_MAX, wanted - records.length);
-        const page = await run('records.list', { dataset: name, prefix: prefix || undefined, cursor, limit });
+        const page = await run('records.list', {
+          dataset: name,
+          prefix: prefix || undefined,
+          ...(cursor === undefined ? { offset: index * PAGE, ...(count ? { count: true } : {}) } : { cursor }),
+          limit: Math.min(RECORDS_PAGE_MAX, PAGE - records.length),
+        });
         if (!page) return undefined;
+        total ??= page.total;
         records.push(...page.records);
-        if (page.nextCursor === null || records.length >= wanted) return { records, nextCursor: page.nextCursor };
+        if (page.nextCursor === null || records.length >= PAGE) return { records, total };
         cursor = page.nextCursor;
       }
     },
     [run, name, prefix],
   );
 
-  // Reloads the first page (and whatever was loaded past it) whenever the data or filter changes.
-  const reload = useCallback(async () => {
-    const mine = ++generation.current;
-    const [dataset, page, open] = await Promise.all([
-      run('datasets.get', { dataset: name }),
-      firstRows(Math.max(PAGE, rowsLoaded.current)),
-      run('conflicts.list', { dataset: name }),
-    ]);
-    if (mine !== generation.current) return;
-    if (dataset) setSummary(dataset);
-    if (page) {
-      setRows(page.records);
-      rowsLoaded.current = page.records.length;
-      setNextCursor(page.nextCursor);
-    }
-    if (open) setConflicts(open);
-  }, [run, name, firstRows]);
-  useEffect(() => {
-    void reload();
-  }, [reload, version]);
-
-  const loadMore = useCallback(async () => {
-    if (loading.current || nextCursor === null) return;
-    loading.current = true;
-    const mine = generation.current;
-    const page = await run('records.list', { dataset: name, prefix: prefix || undefined, cursor: nextCursor, limit: PAGE });
-    loading.current = false;
-    if (!page || mine !== generation.current) return;
-    setRows((current) => {
-      const next = [...current, ...page.records];
-      rowsLoaded.current = next.length;
-      return next;
-    });
-    setNextCursor(page.nextCursor);
-  }, [run, name, prefix, nextCursor]);
-
   const virtualizer = useVirtualizer({
-    count: rows.length + (nextCursor === null ? 0 : 1),
+    count: total ?? 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
   const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items.at(-1)?.index ?? 0;
+  // The pages the table shows now (read through a ref, so a scroll does not make a new reload).
+  const virtualizerRef = useRef(virtualizer);
+  virtualizerRef.current = virtualizer;
+  const visiblePages = useCallback(() => {
+    const shownItems = virtualizerRef.current.getVirtualItems();
+    return { from: Math.floor((shownItems[0]?.index ?? 0) / PAGE), to: Math.floor((shownItems.at(-1)?.index ?? 0) / PAGE) };
+  }, []);
+
+  // Reads the counts, the pages on screen and the conflicts again whenever the data changes; a new
+  // filter starts from an empty table.
+  const shownPrefix = useRef(prefix);
+  const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    inFlight.current.clear();
+    failed.current.clear();
+    if (shownPrefix.current !== prefix) {
+      shownPrefix.current = prefix;
+      setPages(new Map());
+      setTotal(undefined);
+      scrollRef.current?.scrollTo({ top: 0 });
+    }
+    const { from, to } = shownPrefix.current === prefix ? visiblePages() : { from: 0, to: 0 };
+    const wanted = Array.from({ length: to - from + 1 }, (_, offset) => from + offset);
+    const [dataset, read, open] = await Promise.all([
+      run('datasets.get', { dataset: name }),
+      Promise.all(wanted.map((index, position) => readPage(index, position === 0))),
+      run('conflicts.list', { dataset: name }),
+    ]);
+    if (mine !== generation.current) return;
+    if (dataset) setSummary(dataset);
+    if (read.every((page) => page !== undefined)) {
+      const next = new Map<number, RecordListItem[]>();
+      wanted.forEach((index, position) => next.set(index, read[position]!.records));
+      setPages(next);
+      setTotal(read[0]!.total ?? 0);
+    }
+    if (open) setConflicts(open);
+  }, [run, name, prefix, readPage, visiblePages]);
   useEffect(() => {
-    if (lastIndex >= rows.length - 1 && nextCursor !== null) void loadMore();
-  }, [lastIndex, rows.length, nextCursor, loadMore]);
+    void reload();
+  }, [reload, version]);
+
+  // The pages on screen that are not loaded yet, two requests at a time, always those the table
+  // shows now (a fast drag asks for the pages where it stops, not every page it passed).
+  const loadVisible = useCallback(() => {
+    if (total === undefined) return;
+    const { from, to } = visiblePages();
+    for (let index = from; index <= to && inFlight.current.size < 2; index += 1) {
+      if (pagesRef.current.has(index) || inFlight.current.has(index) || failed.current.has(index)) continue;
+      const mine = generation.current;
+      inFlight.current.add(index);
+      void readPage(index, false).then((page) => {
+        if (mine !== generation.current) return;
+        inFlight.current.delete(index);
+        if (page === undefined) failed.current.add(index);
+        else setPages((current) => keepNear(new Map(current).set(index, page.records), index));
+      });
+    }
+  }, [total, visiblePages, readPage]);
+  useEffect(loadVisible, [loadVisible, firstIndex, lastIndex, pages]);
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (total === undefined || total === 0 || event.target !== event.currentTarget) return;
+    if (event.key === 'Home' || event.key === 'End') {
+      event.preventDefault();
+      virtualizer.scrollToIndex(event.key === 'Home' ? 0 : total - 1, { align: event.key === 'Home' ? 'start' : 'end' });
+    }
+  };
 
   // Conflicts ask for a choice as soon as they appear, unless the person put the question aside.
   useEffect(() => {
@@ -163,7 +207,6 @@ export function DatasetView({ run, name, version, onBack }: Props) {
     }
   };
 
-  const total = summary?.recordCount ?? rows.length;
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
 
@@ -254,8 +297,8 @@ export function DatasetView({ run, name, version, onBack }: Props) {
         </button>
       </form>
 
-      <div ref={scrollRef} className="records-scroll" tabIndex={0} aria-label={`Records of ${name}`}>
-        <table className="records" aria-rowcount={total + 1}>
+      <div ref={scrollRef} className="records-scroll" tabIndex={0} aria-label={`Records of ${name}`} onKeyDown={onKeyDown}>
+        <table className="records" aria-rowcount={(total ?? 0) + 1}>
           <thead>
             <tr aria-rowindex={1}>
               <ColumnHeads names={['Key', 'Value', 'Modified']} />
@@ -268,17 +311,17 @@ export function DatasetView({ run, name, version, onBack }: Props) {
               </tr>
             )}
             {items.map((item) => {
-              const row = rows[item.index];
+              const row = pages.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
               if (row === undefined) {
                 return (
-                  <tr key="loading" style={{ height: ROW_HEIGHT }}>
+                  <tr key={item.index} style={{ height: ROW_HEIGHT }} className="loading-row">
                     <td colSpan={4} aria-busy="true">
-                      Loading more records…
+                      Loading…
                     </td>
                   </tr>
                 );
               }
-              return <RecordLine key={row.key} row={row} index={item.index} actions={rowActions} />;
+              return <RecordLine key={item.index} row={row} index={item.index} actions={rowActions} />;
             })}
             {paddingBottom > 0 && (
               <tr aria-hidden="true">
@@ -287,9 +330,7 @@ export function DatasetView({ run, name, version, onBack }: Props) {
             )}
           </tbody>
         </table>
-        {rows.length === 0 && nextCursor === null && (
-          <p className="empty">{prefix ? `No key starts with “${prefix}”.` : 'No records yet: add one with Key, Value and Save.'}</p>
-        )}
+        {total === 0 && <p className="empty">{prefix ? `No key starts with “${prefix}”.` : 'No records yet: add one with Key, Value and Save.'}</p>}
       </div>
 
       {shown && (
@@ -359,6 +400,13 @@ const RecordLine = memo(function RecordLine({ row, index, actions }: { row: Reco
     </tr>
   );
 });
+
+function keepNear(pages: Map<number, RecordListItem[]>, around: number): Map<number, RecordListItem[]> {
+  if (pages.size <= KEPT_PAGES) return pages;
+  const far = [...pages.keys()].sort((one, other) => Math.abs(other - around) - Math.abs(one - around));
+  for (const index of far.slice(0, pages.size - KEPT_PAGES)) pages.delete(index);
+  return pages;
+}
 
 function ValueDialog({ shown, onClose }: { shown: { key: string; value: string }; onClose(): void }) {
   return (

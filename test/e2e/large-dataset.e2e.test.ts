@@ -1,0 +1,90 @@
+// A table over all records: a dataset of 5,000 records, imported from a file, clicked through in
+// Chromium on the browser host. The scrollbar stands for every record, End shows the last one
+// (never loaded by scrolling page after page) and Home the first again.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
+import { launchChromium } from '../support/chromium';
+import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+
+const RECORDS = 5_000;
+const ROW_HEIGHT = 36;
+const keyOf = (index: number) => `item-${String(index).padStart(5, '0')}`;
+
+let cloud: LocalCloud;
+let browser: Browser;
+let host: WebHostProcess | undefined;
+const scratch = mkdtempSync(join(tmpdir(), 'e2e-large-'));
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ inMemory: true });
+  const { users: _users, ...profile } = cloud.describe();
+  writeFileSync(join(scratch, 'cloud.json'), JSON.stringify(profile));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await host?.stop();
+  await browser?.close();
+  await cloud?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const row = (page: Page, key: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name: key, exact: true }) });
+
+test('End shows the last of 5,000 records and Home the first, the scrollbar standing for all of them', async () => {
+  host = await startWebHostProcess(['--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'device')]);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.goto(host.url);
+  const popup = page.context().waitForEvent('page');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const idp = await popup;
+  await idp.getByLabel('Username').fill(cloud.users[0]!.username);
+  await idp.getByLabel('Password').fill(cloud.users[0]!.password);
+  await idp.getByRole('button', { name: 'Log in' }).click();
+  await page.getByText(cloud.users[0]!.username).waitFor();
+  await idp.close();
+
+  await page.getByRole('button', { name: 'New dataset' }).click();
+  await page.getByRole('textbox', { name: 'Dataset name' }).fill('Big');
+  await page.getByRole('button', { name: 'Create' }).click();
+  const records = Object.fromEntries(Array.from({ length: RECORDS }, (_, index) => [keyOf(index), `value ${index}`]));
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import' }).click();
+  await (await chooser).setFiles({
+    name: 'big.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ format: 'auth0-cognito-desktop/dataset@1', dataset: 'Big', records })),
+  });
+  const dialog = page.getByRole('dialog', { name: 'Import records' });
+  await dialog.getByRole('button', { name: 'Import' }).click();
+  await row(page, keyOf(0)).getByRole('cell', { name: 'value 0', exact: true }).waitFor({ timeout: 30_000 });
+
+  const table = page.getByRole('region', { name: 'Records of Big' }).or(page.getByLabel('Records of Big'));
+  await expect.poll(() => page.getByRole('table').getAttribute('aria-rowcount')).toBe(String(RECORDS + 1));
+  // The scroll height is every record's row, not only the loaded ones.
+  expect(await table.evaluate((element) => element.scrollHeight)).toBeGreaterThanOrEqual(RECORDS * ROW_HEIGHT);
+
+  await table.focus();
+  await page.keyboard.press('End');
+  await row(page, keyOf(RECORDS - 1)).getByRole('cell', { name: `value ${RECORDS - 1}`, exact: true }).waitFor({ timeout: 10_000 });
+  await expect(row(page, keyOf(0)).count()).resolves.toBe(0);
+
+  await page.keyboard.press('Home');
+  await row(page, keyOf(0)).getByRole('cell', { name: 'value 0', exact: true }).waitFor({ timeout: 10_000 });
+  await expect(row(page, keyOf(RECORDS - 1)).count()).resolves.toBe(0);
+
+  // Dragging the thumb to the bottom reads the last page directly, too.
+  await table.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+  await row(page, keyOf(RECORDS - 1)).waitFor({ timeout: 10_000 });
+  // And a record saved in the middle appears where its key sorts.
+  await page.getByRole('textbox', { name: 'Key' }).fill(`${keyOf(RECORDS - 1)}-after`);
+  await page.getByRole('textbox', { name: 'Value' }).fill('appended');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => page.getByRole('table').getAttribute('aria-rowcount')).toBe(String(RECORDS + 2));
+  await table.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+  await row(page, `${keyOf(RECORDS - 1)}-after`).getByRole('cell', { name: 'appended', exact: true }).waitFor({ timeout: 10_000 });
+}, 120_000);
