@@ -55,3 +55,10 @@ test('--only measures just the named figures, and an unknown name is refused', a
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('unknown figure no_such_figure');
 }, 60_000);
+
+test('--help prints the options and the figures, and measures nothing', async () => {
+  const help = await npmRunBench(['--help']);
+  expect(help.code, help.stderr).toBe(0);
+  for (const option of ['--quick', '--only', '--out', '--readme']) expect(help.stdout).toContain(option);
+  for (const name of FIGURES) expect(help.stdout).toContain(name);
+}, 30_000);
