@@ -13,6 +13,7 @@ import { APP_ID, profileIdOf } from '../../main/platform/platform';
 import { keychainService } from '../../main/platform/keychain/keytar-store';
 import { launchChromium } from '../support/chromium';
 import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+import { signInInPopup } from '../support/popup-sign-in';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots');
 const SECRET_PATTERN = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]+|\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|refresh_token|SecretAccessKey|SessionToken/;
@@ -60,15 +61,7 @@ async function openDevice(name: string, existing?: Device): Promise<Device> {
 }
 
 async function signIn(device: Device): Promise<void> {
-  const { page } = device;
-  const popup = page.context().waitForEvent('page');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  const idp = await popup;
-  await idp.getByLabel('Username').fill(cloud.users[0]!.username);
-  await idp.getByLabel('Password').fill(cloud.users[0]!.password);
-  await idp.getByRole('button', { name: 'Log in' }).click();
-  await page.getByText(cloud.users[0]!.username).waitFor();
-  await idp.close();
+  await signInInPopup(device.page, cloud.users[0]!);
 }
 
 const status = (page: Page) => page.getByRole('status');

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
 import { launchChromium } from '../support/chromium';
 import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+import { signInInPopup } from '../support/popup-sign-in';
 
 const RECORDS = 5_000;
 const ROW_HEIGHT = 36;
@@ -39,14 +40,7 @@ test('End shows the last of 5,000 records and Home the first, the scrollbar stan
   host = await startWebHostProcess(['--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'device')]);
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await page.goto(host.url);
-  const popup = page.context().waitForEvent('page');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  const idp = await popup;
-  await idp.getByLabel('Username').fill(cloud.users[0]!.username);
-  await idp.getByLabel('Password').fill(cloud.users[0]!.password);
-  await idp.getByRole('button', { name: 'Log in' }).click();
-  await page.getByText(cloud.users[0]!.username).waitFor();
-  await idp.close();
+  await signInInPopup(page, cloud.users[0]!);
 
   await page.getByRole('button', { name: 'New dataset' }).click();
   await page.getByRole('textbox', { name: 'Dataset name' }).fill('Big');
