@@ -9,7 +9,7 @@
 //   validation.ts     whether an item read can be taken (anyone with the credentials can write one)
 //   query.ts          sending, and a Query to its last page
 //   headers.ts        queryHeaders (one Query), getHeader (one GetItem)
-//   pull.ts           pullChanges (the bySyncKey index)
+//   pull.ts           pullPages, pullChanges (the bySyncKey index)
 //   commit-budget.ts  how many records one TransactWriteItems may hold
 //   commit.ts         commitChanges (TransactWriteItems), commitDelete (one conditional update)
 //   purge.ts          purgeDeletedRecords
@@ -27,7 +27,7 @@ export {
 } from './table/commit-budget';
 export { commitChanges, commitDelete, commitTooLarge } from './table/commit';
 export { getHeader, queryHeaders, remoteDamaged } from './table/headers';
-export { pullChanges } from './table/pull';
+export { pullChanges, pullPages, type PulledPage } from './table/pull';
 export { purgeDeletedRecords } from './table/purge';
 export type {
   Commit,

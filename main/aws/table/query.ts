@@ -5,6 +5,8 @@ import { dynamoDbFailure } from '../dynamodb-errors';
 import type { Item } from './items';
 import type { DatasetTable } from './types';
 
+type QueryInput = Omit<ConstructorParameters<typeof QueryCommand>[0], 'ExclusiveStartKey'>;
+
 export async function send<T>(table: DatasetTable, request: () => Promise<T>): Promise<T> {
   try {
     return await request();
@@ -13,20 +15,29 @@ export async function send<T>(table: DatasetTable, request: () => Promise<T>): P
   }
 }
 
-/** Every page of a Query, in order. */
-export async function queryAll(
+/**
+ * Every page of a Query, in order, each handed to `onPage` (with the key the next page starts after,
+ * undefined on the last) before the next is asked for.
+ */
+export async function queryPages(
   table: DatasetTable,
-  input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'ExclusiveStartKey'>,
-  onPage?: (items: Item[]) => void,
-): Promise<Item[]> {
-  const items: Item[] = [];
+  input: QueryInput,
+  onPage: (items: Item[], lastKey: Item | undefined) => void | Promise<void>,
+): Promise<void> {
   let start: Item | undefined;
   do {
     const page = await send(table, () => table.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
-    const pageItems = page.Items ?? [];
+    start = page.LastEvaluatedKey;
+    await onPage(page.Items ?? [], start);
+  } while (start !== undefined);
+}
+
+/** Every page of a Query, in order, in memory. */
+export async function queryAll(table: DatasetTable, input: QueryInput, onPage?: (items: Item[]) => void): Promise<Item[]> {
+  const items: Item[] = [];
+  await queryPages(table, input, (pageItems) => {
     items.push(...pageItems);
     onPage?.(pageItems);
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  });
   return items;
 }

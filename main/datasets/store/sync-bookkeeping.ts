@@ -3,9 +3,9 @@
 // old or the new state — and never cleans a local write the remote does not hold. What a pulled
 // header does to the dataset as a whole is decided by lifecycle.ts; this file carries it out.
 import { settlePulledHeader, type HeaderDecision } from '../lifecycle';
-import { applyMergeAction } from './apply-merge-action';
-import { mergeRecord, type PulledRecord } from './merge-record';
-import { addDirtyRecords, datasetRow, localSideOf, recordRow, recountDataset, type DatasetRow, type StoreContext } from './store-context';
+import type { PulledRecord } from './merge-record';
+import { mergePulledRecords } from './merge-pulled-records';
+import { addDirtyRecords, datasetRow, recountDataset, type DatasetRow, type StoreContext } from './store-context';
 
 export interface PullHeader {
   syncCount: number;
@@ -129,33 +129,14 @@ export function applyPull(
   let recordsChanged = false;
   ctx.db
     .transaction(() => {
-      let row = datasetRow(ctx, identityId, dataset);
-      if (row === undefined) {
-        ctx
-          .sql('INSERT INTO datasets (identity_id, name, generation, deleted, header_dirty, created_at) VALUES (?, ?, ?, ?, 0, ?)')
-          .run(identityId, dataset, header.generation, header.deleted ? 1 : 0, ctx.now());
-        result.appeared = !header.deleted;
-        row = datasetRow(ctx, identityId, dataset) as DatasetRow;
-      }
-      const apply = settleHeader(ctx, identityId, row, header, result);
-      if (apply) {
-        for (const remote of pull.records) {
-          const local = recordRow(ctx, identityId, dataset, remote.key);
-          const outcome = mergeRecord({ local: local && localSideOf(local), remote, policy: row.policy, deviceId: ctx.deviceId });
-          applyMergeAction(ctx, identityId, dataset, local, remote, outcome);
-          if (outcome.action === 'skip') result.ignored += 1;
-          else if (outcome.action === 'conflict') result.conflicts.push(remote.key);
-          else if (outcome.action === 'keepLocal') result.keptLocal += 1;
-          else if (outcome.action === 'takeRemote') result.taken += 1;
-          if (outcome.row === 'policy' && outcome.action !== 'conflict') result.resolvedByPolicy += 1;
-          if (outcome.action === 'takeRemote' || outcome.action === 'write') recordsChanged = true;
-        }
-      } else {
-        result.ignored += pull.records.length;
-      }
+      const apply = settlePulledHeaderHere(ctx, identityId, dataset, header, result);
+      if (apply) recordsChanged = mergePulledRecords(ctx, identityId, datasetRow(ctx, identityId, dataset) as DatasetRow, pull.records, result);
+      else result.ignored += pull.records.length;
       ctx
         .sql('UPDATE datasets SET last_sync_count = ?, synced_generation = ?, last_synced_at = ? WHERE identity_id = ? AND name = ?')
         .run(header.syncCount, header.generation, ctx.now(), identityId, dataset);
+      // Whatever a streamed pull had planned for this dataset is done or out of date now.
+      ctx.sql('DELETE FROM pull_progress WHERE identity_id = ? AND dataset = ?').run(identityId, dataset);
     })
     .immediate();
   ctx.afterLargeWrite(pull.records.length);
@@ -166,7 +147,23 @@ export function applyPull(
 }
 
 /**
- * Carries out, inside applyPull's transaction, what lifecycle.ts decides a pulled header does to the
+ * Inside a pull's transaction: the dataset's row (created if this copy never knew it), and what the
+ * pulled header does to it. Returns whether the remote records then merge.
+ */
+export function settlePulledHeaderHere(ctx: StoreContext, identityId: string, dataset: string, header: PullHeader, result: PullResult): boolean {
+  let row = datasetRow(ctx, identityId, dataset);
+  if (row === undefined) {
+    ctx
+      .sql('INSERT INTO datasets (identity_id, name, generation, deleted, header_dirty, created_at) VALUES (?, ?, ?, ?, 0, ?)')
+      .run(identityId, dataset, header.generation, header.deleted ? 1 : 0, ctx.now());
+    result.appeared = !header.deleted;
+    row = datasetRow(ctx, identityId, dataset) as DatasetRow;
+  }
+  return settleHeader(ctx, identityId, row, header, result);
+}
+
+/**
+ * Carries out, inside a pull's transaction, what lifecycle.ts decides a pulled header does to the
  * dataset as a whole (delete, new generation). Returns whether the remote records then merge.
  */
 function settleHeader(ctx: StoreContext, identityId: string, row: DatasetRow, header: PullHeader, result: PullResult): boolean {

@@ -4,12 +4,16 @@
 import type { Logger } from '../../platform/log';
 import type { PulledRecord } from './merge-record';
 import * as bookkeeping from './sync-bookkeeping';
+import type { MergeTally as MergeTallyOf } from './merge-pulled-records';
 import type { DatasetStoreEvent, StoreContext } from './store-context';
 import * as state from './sync-state';
+import * as streamed from './streamed-pull';
 
 export type { CommittedRecord, PullHeader, PullResult } from './sync-bookkeeping';
 export type { DatasetSyncState, PendingBatch, PendingOptions, PendingRecord } from './sync-state';
 export type { PulledRecord } from './merge-record';
+export type { MergeTally } from './merge-pulled-records';
+export type { PullPlan, PullRangeProgress } from './streamed-pull';
 
 export interface SyncStorage {
   /** One dataset's sync state, deleted ones included; undefined if this copy never knew it. */
@@ -30,6 +34,20 @@ export interface SyncStorage {
   markDeletePushed(identityId: string, dataset: string, newSyncCount: number, syncedGeneration: number): void;
   /** Pull step 3 in one transaction: header (delete / new generation), merge of every record, S := H. */
   applyPull(identityId: string, dataset: string, pull: { header: bookkeeping.PullHeader; records: readonly PulledRecord[] }): bookkeeping.PullResult;
+  /**
+   * A streamed pull, step 1 (one transaction): the header settled, and the sub-ranges of (S, H] still
+   * to read — those of a plan this header already had, or at most `ranges` new ones.
+   */
+  beginPull(identityId: string, dataset: string, header: bookkeeping.PullHeader, ranges: number): streamed.PullPlan;
+  /** Step 2, per page (one transaction): merged, its sub-range done through `doneThrough`; undefined if the copy changed under the pull. */
+  applyPulledPage(
+    identityId: string,
+    dataset: string,
+    header: bookkeeping.PullHeader,
+    page: { rangeFrom: number; records: readonly PulledRecord[]; doneThrough: number },
+  ): MergeTallyOf | undefined;
+  /** Step 3 (one transaction): S := H once every sub-range is done; false if not (nothing moves). */
+  finishPull(identityId: string, dataset: string, header: bookkeeping.PullHeader, recordsMerged: number): boolean;
   /** A sync found these datasets unchanged: only their last-synced time moves. */
   noteSynced(identityId: string, datasets: readonly string[]): void;
   /** Calls `listener` after each committed change (a local write changes "N changes pending"); returns the unsubscribe. */
@@ -57,6 +75,13 @@ export function syncStorageOf(ctx: StoreContext, log: Logger, subscribe: SyncSto
         remoteReset: result.remoteReset,
       });
       return result;
+    },
+    beginPull: (identityId, dataset, header, ranges) => streamed.beginPull(ctx, identityId, dataset, header, ranges),
+    applyPulledPage: (identityId, dataset, header, page) => streamed.applyPulledPage(ctx, identityId, dataset, header, page),
+    finishPull: (identityId, dataset, header, recordsMerged) => {
+      const finished = streamed.finishPull(ctx, identityId, dataset, header, recordsMerged);
+      log.debug('finished a streamed pull', { records: recordsMerged, finished });
+      return finished;
     },
     noteSynced: (identityId, datasets) => bookkeeping.noteSynced(ctx, identityId, datasets),
     subscribe,

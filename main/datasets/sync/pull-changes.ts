@@ -1,24 +1,94 @@
-// Pull: the records committed since this copy's S that lifecycle.ts says to read, merged in ONE
-// store transaction, after which S = the header's syncCount.
+// Pull (docs/sync-protocol.md, "Streamed pulls"): the records committed since this copy's S, read as a
+// few sub-ranges of (S, H] side by side and merged a page at a time, each page in its own store
+// transaction; S := H once every sub-range is merged. Memory holds a few pages, not the dataset.
 import * as remote from '../../aws/dataset-table';
-import { recordsToPull } from '../lifecycle';
-import type { PullResult } from '../store/sync-storage';
+import { isAppError } from '../../../shared/errors';
+import type { PullHeader, PullRangeProgress, PullResult } from '../store/sync-storage';
 import { toMergeRecord, type SyncContext } from './sync-context';
 
-export async function pullChanges(ctx: SyncContext, dataset: string, header: remote.RemoteHeader): Promise<PullResult> {
-  const read = recordsToPull(ctx.storage.syncState(ctx.identityId, dataset), header);
-  const records =
-    read === undefined
-      ? []
-      : await remote.pullChanges(
-          ctx.table,
-          dataset,
-          { after: read.after, through: header.syncCount, generation: header.generation },
-          (count) => ctx.progress(dataset, count, count),
-          ctx.malformed,
-        );
-  return ctx.storage.applyPull(ctx.identityId, dataset, {
-    header: { syncCount: header.syncCount, generation: header.generation, deleted: header.deleted },
-    records: records.map(toMergeRecord),
-  });
+/** How many sub-ranges of (S, H] a pull reads side by side (halved while DynamoDB throttles). */
+export const PULL_RANGES = 4;
+
+/** The store said the copy changed under the pull (deleted or re-created here): the page was not taken. */
+class CopyChanged extends Error {}
+
+/**
+ * The pull of `header`'s records. Undefined when the copy changed under it: nothing of the rest was
+ * taken and S did not move, so the caller reads the header again and decides anew.
+ */
+export async function pullChanges(ctx: SyncContext, dataset: string, header: remote.RemoteHeader): Promise<PullResult | undefined> {
+  const pullHeader: PullHeader = { syncCount: header.syncCount, generation: header.generation, deleted: header.deleted };
+  const plan = ctx.storage.beginPull(ctx.identityId, dataset, pullHeader, ctx.pullRanges ?? PULL_RANGES);
+  if (plan.kind === 'settled') return plan.result;
+  const result = plan.result;
+  let merged = 0;
+  let stop: unknown;
+
+  const readRange = (range: PullRangeProgress) =>
+    remote.pullPages(
+      ctx.table,
+      dataset,
+      { after: range.doneThrough, through: range.to, generation: header.generation },
+      (page) => {
+        if (stop !== undefined) throw stop;
+        const tally = ctx.storage.applyPulledPage(ctx.identityId, dataset, pullHeader, {
+          rangeFrom: range.from,
+          records: page.records.map(toMergeRecord),
+          doneThrough: page.doneThrough,
+        });
+        if (tally === undefined) throw (stop = new CopyChanged());
+        range.doneThrough = Math.max(range.doneThrough, page.doneThrough);
+        merged += page.records.length;
+        result.taken += tally.taken;
+        result.keptLocal += tally.keptLocal;
+        result.resolvedByPolicy += tally.resolvedByPolicy;
+        result.ignored += tally.ignored;
+        result.conflicts = [...new Set([...result.conflicts, ...tally.conflicts])];
+        ctx.progress(dataset, page.records.length, page.records.length);
+      },
+      ctx.malformed,
+    );
+
+  try {
+    await readSideBySide(ctx, plan.ranges, readRange, (error) => (stop ??= error));
+  } catch (error) {
+    if (error instanceof CopyChanged) return undefined;
+    throw error;
+  }
+  return ctx.storage.finishPull(ctx.identityId, dataset, pullHeader, merged) ? result : undefined;
+}
+
+/**
+ * Reads `ranges` with at most PULL_RANGES at a time. A sub-range DynamoDB throttled (after the SDK's
+ * own retries) goes back in the queue, resuming from what it merged, and fewer read at once from then
+ * on; throttled with one at a time, or any other failure, stops every range at its next page.
+ */
+export async function readSideBySide(
+  ctx: SyncContext,
+  ranges: readonly PullRangeProgress[],
+  read: (range: PullRangeProgress) => Promise<void>,
+  stopAll: (error: unknown) => void,
+): Promise<void> {
+  const queue = [...ranges];
+  let limit = Math.min(ctx.pullRanges ?? PULL_RANGES, queue.length);
+  let failure: unknown;
+  const worker = async (index: number): Promise<void> => {
+    while (failure === undefined && index < limit && queue.length > 0) {
+      const range = queue.shift() as PullRangeProgress;
+      try {
+        await read(range);
+      } catch (error) {
+        if (failure === undefined && isAppError(error) && error.code === 'THROTTLED' && limit > 1) {
+          limit = Math.max(1, Math.floor(limit / 2));
+          ctx.log.info('DynamoDB throttled the pull; reading fewer ranges at once', { ranges: limit });
+          queue.push(range);
+        } else {
+          failure ??= error;
+          stopAll(error);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, (_, index) => worker(index)));
+  if (failure !== undefined) throw failure;
 }

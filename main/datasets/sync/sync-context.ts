@@ -16,6 +16,8 @@ export interface SyncContext {
   progress(dataset: string, done: number, found?: number): void;
   /** What one commit may hold (see commit-budget.ts). */
   budget: remote.CommitBudget;
+  /** How many sub-ranges a pull reads side by side (pull-changes.ts's PULL_RANGES unless set). */
+  pullRanges?: number;
   /** Told of each remote item skipped as malformed: it never reaches the store. */
   malformed?(item: remote.MalformedItem): void;
 }

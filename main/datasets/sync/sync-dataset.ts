@@ -16,7 +16,7 @@ import { forgetLostRemote, leaveDamagedAlone, settleDeleteLocally } from './sett
 import { emptyResult, type DatasetSyncResult, type SyncContext } from './sync-context';
 
 type KnownHeader = remote.RemoteHeader | undefined | typeof DAMAGED;
-type Attempt = 'done' | 'recreateBeaten' | 'commitBeaten';
+type Attempt = 'done' | 'recreateBeaten' | 'commitBeaten' | 'copyChanged';
 
 /**
  * `knownHeader` (from the one header Query) saves the first GetItem; `null` says the Query found no
@@ -41,6 +41,11 @@ export async function syncDataset(
     if (attempt > 1 || knownHeader === undefined) header = await readHeader(ctx, dataset);
     const outcome = await runAttempt(ctx, dataset, header, result);
     if (outcome === 'done') return result;
+    if (outcome === 'copyChanged') {
+      // Deleted or re-created here while the pull ran: read the header again, no waiting, no conflict.
+      ctx.log.info('the dataset changed here during the pull; reading its header again', { attempt });
+      continue;
+    }
     result.conflictingCommits += 1;
     if (outcome === 'commitBeaten') ctx.log.info('another device committed first; pulling and retrying', { attempt });
     if (attempt < backoff.maxAttempts) await backoff.sleep(backoffDelay(attempt, backoff));
@@ -78,7 +83,11 @@ async function runAttempt(ctx: SyncContext, dataset: string, known: KnownHeader,
       }
       case 'pullIfMoved':
       case 'pull':
-        if (header !== undefined && (step === 'pull' || headerMoved(header, before))) notePull(result, await pullChanges(ctx, dataset, header));
+        if (header !== undefined && (step === 'pull' || headerMoved(header, before))) {
+          const pulled = await pullChanges(ctx, dataset, header);
+          if (pulled === undefined) return 'copyChanged';
+          notePull(result, pulled);
+        }
         break;
       case 'forgetLostRemote':
         forgetLostRemote(ctx, dataset, before as DatasetSyncState);

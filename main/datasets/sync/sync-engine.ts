@@ -37,6 +37,8 @@ export interface SyncEngineOptions {
   backoff?: Partial<Backoff>;
   /** What one commit may hold (tests lower or raise it); DynamoDB's limits less the headroom by default. */
   commitBudget?: Partial<remote.CommitBudget>;
+  /** How many sub-ranges a pull reads side by side (pull-changes.ts's PULL_RANGES by default). */
+  pullRanges?: number;
 }
 
 export interface SyncEngine {
@@ -72,6 +74,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     progress: status.progress,
     budget: { ...ENGINE_COMMIT_BUDGET, ...options.commitBudget },
     malformed: status.malformed,
+    pullRanges: options.pullRanges,
   };
   const stopped = () => closed || !options.isOnline();
 

@@ -10,6 +10,7 @@ import { updateToSchemaVersion4 } from './04-dataset-counters';
 import { updateToSchemaVersion5 } from './05-records-rowid-table';
 import { updateToSchemaVersion6 } from './06-synced-generation';
 import { updateToSchemaVersion7 } from './07-dirty-counter';
+import { updateToSchemaVersion8 } from './08-pull-progress';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   { version: 5, migrate: updateToSchemaVersion5 },
   { version: 6, migrate: updateToSchemaVersion6 },
   { version: 7, migrate: updateToSchemaVersion7 },
+  { version: 8, migrate: updateToSchemaVersion8 },
 ];
 
 export function schemaVersionOf(db: Database): number {

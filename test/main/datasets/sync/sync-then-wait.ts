@@ -1,5 +1,5 @@
-// The pusher for the SIGKILL test: opens the device's store, syncs one dataset through the gateway,
-// and says when it has finished — unless it is killed first, which is the point.
+// The device for the SIGKILL tests: opens its store, syncs one dataset through the gateway (a push or
+// a pull), and says when it has finished — unless it is killed first, which is the point.
 import { createCognitoCredentials } from '../../../../main/aws/cognito-credentials';
 import { createDynamoDbClient, dynamoDbContextOf } from '../../../../main/aws/dynamodb-client';
 import { openDatasetStore } from '../../../../main/datasets/store/dataset-store';
@@ -8,7 +8,7 @@ import { profileIdOf } from '../../../../main/platform/platform';
 import type { CloudProfile } from '../../../../shared/cloud-profile';
 import { testPlatform } from '../../../support/system-browser';
 
-const { profileDir, profile, idToken, issuer, sub, dataset } = JSON.parse(process.env.PUSH_CHILD ?? '') as {
+const { profileDir, profile, idToken, issuer, sub, dataset } = JSON.parse(process.env.SYNC_CHILD ?? '') as {
   profileDir: string;
   profile: CloudProfile;
   idToken: string;
@@ -28,7 +28,7 @@ const engine = createSyncEngine({
   deviceId,
   isOnline: () => true,
 });
-process.stdout.write('pushing\n');
+process.stdout.write('syncing\n');
 await engine.syncDataset(dataset);
 process.stdout.write('done\n');
 setInterval(() => undefined, 60_000);
