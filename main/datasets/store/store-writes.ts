@@ -2,6 +2,7 @@
 // checked against the limits before anything is written; events go out only after the commit.
 import { AppError } from '../../../shared/errors';
 import { applyMergeAction } from './apply-merge-action';
+import { heldRows, insertNewRecords } from './bulk-write';
 import { checkDatasetCount, checkDatasetName, checkKey, checkRecordCount, checkValue } from '../limits';
 import { CONFLICT_POLICIES, resolveByPolicy, type ConflictPolicy, type ConflictPolicyName } from './merge-record';
 import {
@@ -14,6 +15,7 @@ import {
   remoteSideOf,
   writeRecord,
   type RecordDbRow,
+  type RecordWrite,
   type StoreContext,
 } from './store-context';
 
@@ -73,9 +75,22 @@ export function putRecords(ctx: StoreContext, identityId: string, dataset: strin
   const changed = ctx.db
     .transaction(() => {
       let live = liveDatasetRow(ctx, identityId, dataset).live_records;
+      // The bulk path (bulk-write.ts): keys new to the dataset, once in the batch, are one INSERT each.
+      const held = heldRows(ctx, identityId, dataset, records.map((record) => record.key));
+      const seen = new Set<string>();
+      const fresh: RecordWrite[] = [];
       let count = 0;
       for (const { key, value } of records) {
-        const existing = recordRow(ctx, identityId, dataset, key);
+        const again = seen.has(key);
+        seen.add(key);
+        if (!again && !held.has(key)) {
+          checkRecordCount((live += 1), ctx.limits);
+          fresh.push({ key, value, dirty: true, baseSyncCount: 0, deviceLastModified: ctx.now(), lastModifiedBy: ctx.deviceId });
+          count += 1;
+          continue;
+        }
+        if (again) insertNewRecords(ctx, identityId, dataset, fresh.splice(0));
+        const existing = again ? recordRow(ctx, identityId, dataset, key) : held.get(key);
         if (existing !== undefined && existing.deleted === 0 && existing.value === value) continue;
         if (existing === undefined || existing.deleted === 1) {
           live += 1;
@@ -84,6 +99,7 @@ export function putRecords(ctx: StoreContext, identityId: string, dataset: strin
         writeLocal(ctx, identityId, dataset, existing, key, value);
         count += 1;
       }
+      insertNewRecords(ctx, identityId, dataset, fresh);
       return count;
     })
     .immediate();

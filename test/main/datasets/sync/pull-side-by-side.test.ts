@@ -61,7 +61,7 @@ describe('readSideBySide', () => {
   test('throttled with one at a time, or any other failure, stops the pull with that error', async () => {
     const throttle = new AppError('THROTTLED', 'DynamoDB is receiving more requests than the table allows right now.');
     await expect(readSideBySide(ctx(1), ranges(3), async () => Promise.reject(throttle), () => undefined)).rejects.toBe(throttle);
-    const broken = new AppError('NETWORK', 'The network is down.');
+    const broken = new AppError('NETWORK_DOWN', 'The network is down.');
     const stopped: unknown[] = [];
     const started: number[] = [];
     await expect(
