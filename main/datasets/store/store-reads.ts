@@ -74,8 +74,9 @@ export interface UnsyncedChanges {
 
 const SUMMARY_SELECT = `
   SELECT d.name, d.policy, d.last_synced_at, d.header_dirty, d.live_records AS record_count, d.live_bytes AS bytes,
-    -- every conflict's key is dirty, so the difference is the dirty records not parked
-    (SELECT count(*) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.dirty = 1)
+    -- the dirty counter (schema version 7); every conflict's key is dirty, so the difference is the
+    -- dirty records not parked
+    d.dirty_records
       - (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS pending,
     (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS conflicts
   FROM datasets d WHERE d.identity_id = ? AND d.deleted = 0`;
@@ -323,8 +324,8 @@ export function listConflicts(ctx: ReadContext, identityId: string, dataset?: st
 export function unsyncedChanges(ctx: ReadContext, identityId: string): UnsyncedChanges {
   const rows = ctx
     .read(
-      `SELECT d.name, d.deleted, d.header_dirty,
-         (SELECT count(*) FROM records r WHERE r.identity_id = d.identity_id AND r.dataset = d.name AND r.dirty = 1) AS dirty
+      // The dirty counter (schema version 7), kept with every write: no walk over the records.
+      `SELECT d.name, d.deleted, d.header_dirty, d.dirty_records AS dirty
        FROM datasets d WHERE d.identity_id = ? ORDER BY d.name`,
     )
     .all(identityId) as { name: string; deleted: 0 | 1; header_dirty: 0 | 1; dirty: number }[];

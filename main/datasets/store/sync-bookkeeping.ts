@@ -65,6 +65,8 @@ export function markCommitted(
         )
         .run({ newSyncCount, now: ctx.now(), generation, sameContent: sameContent ? 1 : 0, identityId, dataset });
       if (!sameContent) return 0;
+      // Most commits meet no conflict at all: then no key has one to drop.
+      const anyConflicts = ctx.read('SELECT 1 FROM conflicts WHERE identity_id = ? AND dataset = ? LIMIT 1').get(identityId, dataset) !== undefined;
       let count = 0;
       for (const record of records) {
         const result = ctx
@@ -76,7 +78,7 @@ export function markCommitted(
         if (result.changes === 0) continue;
         count += 1;
         // The remote now holds this value over whatever a pull had parked against it.
-        ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ? AND key = ?').run(identityId, dataset, record.key);
+        if (anyConflicts) ctx.sql('DELETE FROM conflicts WHERE identity_id = ? AND dataset = ? AND key = ?').run(identityId, dataset, record.key);
       }
       addDirtyRecords(ctx, identityId, dataset, -count);
       return count;
