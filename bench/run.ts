@@ -46,6 +46,11 @@ export interface BenchResults {
   figures: (BenchFigure & { target: number; meets: boolean })[];
 }
 
+/** A mistake in the arguments: printed as one line, without a stack. */
+function badOption(message: string): Error {
+  return Object.assign(new Error(message), { code: 'BAD_OPTION' });
+}
+
 export function meetsTarget(figure: { name: string; value: number; target: number }): boolean {
   return AT_LEAST.has(figure.name) ? figure.value >= figure.target : figure.value <= figure.target;
 }
@@ -59,7 +64,7 @@ function describeMachine(): string {
 export async function runBench(options: BenchOptions = {}): Promise<BenchResults> {
   const quick = options.quick ?? false;
   const unknown = (options.only ?? []).filter((name) => !(FIGURES as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`unknown figure ${unknown.join(', ')}; the figures are: ${FIGURES.join(', ')}`);
+  if (unknown.length > 0) throw badOption(`unknown figure ${unknown.join(', ')}; the figures are: ${FIGURES.join(', ')}`);
   const only = options.only === undefined || options.only.length === 0 ? undefined : new Set(options.only);
   const wants = (names: readonly string[]) => only === undefined || names.some((name) => only.has(name));
   const machine = describeMachine();
@@ -156,7 +161,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       setTimeout(() => process.exit(0), 2_000).unref();
     },
     (error: unknown) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      const code = (error as { code?: unknown })?.code;
+      if (code === 'BAD_OPTION' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_'))) {
+        console.error(`bench: ${(error as Error).message.replace(/\.$/, '')}. See npm run bench -- --help.`);
+      } else {
+        console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      }
       process.exit(1);
     },
   );

@@ -38,9 +38,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  if (values['in-memory'] && values['data-dir'] !== undefined) fail('BAD_OPTION: Choose --data-dir or --in-memory, not both.');
   if (values['in-memory']) {
-    const cloud = await startLocalCloud({ inMemory: true });
+    // With --data-dir too, refused (BAD_OPTION) before anything starts.
+    const cloud = await startLocalCloud({ inMemory: true, dataDir: values['data-dir'] });
     serveUntilSignal(() => cloud.stop(), (error) => fail(`stopping failed: ${String(error)}`));
     process.stdout.write(`${JSON.stringify(cloud.describe())}\n`);
     return;

@@ -15,7 +15,8 @@
 import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudProfile } from '../shared/cloud-profile';
-import { openPrivateFolder } from '../main/platform/private-folder';
+import { folderProblem, openPrivateFolder } from '../main/platform/private-folder';
+import { LocalCloudError } from './local-cloud-error';
 import { DEFAULT_DATA_DIR, startLocalCloud, type LocalCloudDescription } from './start-local-cloud';
 
 export interface DevCloud {
@@ -126,6 +127,10 @@ export async function startDevCloud(dataDir = DEFAULT_DATA_DIR, options: DevClou
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
   const pollMs = options.pollMs ?? 500;
   const deadline = Date.now() + (options.startWaitMs ?? 180_000);
+  const problem = folderProblem(dataDir);
+  if (problem !== undefined) {
+    throw new LocalCloudError('DATA_DIR_UNUSABLE', `The local cloud's data dir ${problem}. Move that file away, or choose another folder with --data-dir DIR (it is created when missing).`);
+  }
   openPrivateFolder(dataDir);
   for (;;) {
     const running = await findRunning(dataDir);

@@ -55,8 +55,8 @@ export interface LocalCloud extends LocalCloudDescription {
 }
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-  if (options.inMemory && options.dataDir) {
-    throw new LocalCloudError('BAD_OPTION', 'Choose --data-dir or --in-memory, not both.');
+  if (options.inMemory && options.dataDir !== undefined) {
+    throw new LocalCloudError('BAD_OPTION', '--in-memory keeps nothing and --data-dir keeps the cloud in a folder: give one of them, not both.');
   }
   const store = openStateStore(options.inMemory ? undefined : options.dataDir);
   const stops: (() => Promise<void>)[] = [];

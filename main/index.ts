@@ -14,8 +14,9 @@ import { createEventHub } from './ipc/event-hub';
 import { keepServingOnUnhandledRejection } from './platform/keep-serving';
 import type { Router } from './ipc/router';
 import { createLogger } from './platform/log';
-import { createProfileLogger } from './platform/log-file';
-import { resolveProfileDir, startServices, type RunningServices } from './start-services';
+import { createProfileLogger, terminalLine } from './platform/log-file';
+import { checkProfileDir, resolveProfileDir } from './profile-dir';
+import { startServices, type RunningServices } from './start-services';
 import { createMainWindow, hardenSession } from './shell/window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -42,7 +43,8 @@ if (profileDirArgument !== undefined) app.setPath('userData', join(resolve(profi
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let services: RunningServices | undefined;
-let log = createLogger({ level: 'info' });
+// Until the profile's log file is open, only what went wrong, as one line for the terminal.
+let log = createLogger({ level: 'warn', write: (_line, entry) => void process.stderr.write(`${terminalLine(entry)}\n`) });
 
 async function start(): Promise<void> {
   hardenSession();
@@ -59,6 +61,7 @@ async function start(): Promise<void> {
       resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
     });
     const profileDir = resolveProfileDir({ profile, profileDir: argument('profile-dir') });
+    checkProfileDir(profileDir);
     log = createProfileLogger(profileDir);
     services = await startServices({
       profile,

@@ -1,7 +1,8 @@
 // `npm run start:web -- [--profile-dir DIR] [--cloud FILE]`: the app's main-process services behind
 // the browser host. A development entry point: without --cloud it starts the local cloud. Checks its
-// arguments and the profile before anything is built or started; builds the renderer; prints ONE JSON
-// line {"url": ...} when ready; stops cleanly on SIGINT/SIGTERM.
+// arguments, the profile and the profile dir before anything is built or started; builds the renderer;
+// prints ONE JSON line {"url": ...} on stdout when ready, and on stderr the same URL in a sentence for
+// people; stops cleanly on SIGINT/SIGTERM.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -12,16 +13,19 @@ import type { CloudProfile } from '../shared/cloud-profile';
 import { readCloudProfileFile } from '../main/cloud-profile/file';
 import { demoUsersLine, sharedCloudLine } from '../main/cloud-profile/demo-users';
 import { createEventHub } from '../main/ipc/event-hub';
-import { createProfileLogger } from '../main/platform/log-file';
+import { createProfileLogger, logFileOf } from '../main/platform/log-file';
 import { serveUntilSignal } from '../main/platform/serve-until-signal';
-import { resolveProfileDir, startServices } from '../main/start-services';
+import { checkProfileDir, resolveProfileDir } from '../main/profile-dir';
+import { startServices } from '../main/start-services';
 import { keepServingOnUnhandledRejection } from '../main/platform/keep-serving';
 import { startWebHost } from '../main/web-host/start-web-host';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `Usage: npm run start:web -- [--profile-dir DIR] [--cloud FILE]
 
-Runs the app's services behind a page on 127.0.0.1 and prints one JSON line {"url": ...}; open it.
+Runs the app's services behind a page on 127.0.0.1. When ready it prints one JSON line {"url": ...}
+on stdout (for scripts) and "Open URL in your browser" on stderr: open that URL. The terminal shows
+warnings and errors; every log line goes to the profile dir's logs/main.log.
   --cloud FILE        a cloud profile (JSON, as npm run localcloud prints); default: the local cloud
   --profile-dir DIR   this device's folder; two folders behave as two devices of one user
   --help              this text`;
@@ -45,8 +49,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  // Read first, so a bad profile is reported before anything is built or started.
+  // Read first, so a bad profile or profile dir is reported before anything is built or started.
   const given = values.cloud === undefined ? undefined : readCloudProfileFile(resolve(values.cloud));
+  if (values['profile-dir'] !== undefined) checkProfileDir(resolve(values['profile-dir']));
   const staticDir = join(root, 'out', 'renderer');
   // Built when its sources changed since the last build, so that two hosts started side by side
   // (two devices) never rebuild the folder the other one serves.
@@ -68,10 +73,12 @@ async function main(): Promise<void> {
   }
 
   const hub = createEventHub();
-  const profileDir = resolveProfileDir({ profile, profileDir: values['profile-dir'] });
-  const log = createProfileLogger(profileDir);
-  keepServingOnUnhandledRejection(log);
   try {
+    const profileDir = resolveProfileDir({ profile, profileDir: values['profile-dir'] });
+    checkProfileDir(profileDir);
+    // The log file gets every line; the terminal only warnings and errors (main/platform/log-file.ts).
+    const log = createProfileLogger(profileDir);
+    keepServingOnUnhandledRejection(log);
     const services = await startServices({
       profile,
       profileDir,
@@ -85,7 +92,9 @@ async function main(): Promise<void> {
       async () => void (await Promise.all([host.stop(), services.stop().then(stopCloud)])),
       (error) => fail(`stopping failed: ${String(error)}`),
     );
+    // The JSON line is for scripts (stdout holds nothing else); the sentence is for the person at the terminal.
     process.stdout.write(`${JSON.stringify({ url: host.url })}\n`);
+    process.stderr.write(`Open ${host.url} in your browser. Ctrl-C stops the app; its log is ${logFileOf(profileDir)}.\n`);
   } catch (error) {
     await stopCloud();
     throw error;

@@ -9,11 +9,14 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDevCloud } from '../localcloud/dev-cloud.ts';
 import { demoUsersLine, sharedCloudLine } from '../main/cloud-profile/demo-users.ts';
+import { readCloudProfileFile } from '../main/cloud-profile/file.ts';
+import { logFileOf } from '../main/platform/log-file.ts';
+import { checkProfileDir, resolveProfileDir } from '../main/profile-dir.ts';
 import { isStale } from './build-state.mjs';
 import { ensureElectron } from './electron-binary.mjs';
 
@@ -21,7 +24,8 @@ const USAGE = `Usage: npm start -- [--profile-dir DIR] [--cloud FILE]
 
 Starts the desktop app. Where Electron's binary is missing it is fetched first (ELECTRON_MIRROR and
 npm's electron_mirror name a mirror; ELECTRON_SKIP_BINARY_DOWNLOAD=1 skips the fetch); where it
-cannot be had, the browser host starts instead.
+cannot be had, the browser host starts instead, and prints the URL to open. The terminal shows
+warnings and errors; every log line goes to the profile dir's logs/main.log.
   --cloud FILE        a cloud profile (JSON, as npm run localcloud prints); default: the local cloud
   --profile-dir DIR   this device's folder; two folders behave as two devices of one user
   --help              this text`;
@@ -41,6 +45,21 @@ try {
 if (options.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
+}
+/** A failure with a stable code (a bad argument, PORT_IN_USE, JAVA_MISSING…) in one line; others as they are. */
+function failWith(error) {
+  if (typeof error?.code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(error.code)) throw error;
+  process.stderr.write(`start: ${error.code}: ${error.message}\n`);
+  process.exit(1);
+}
+
+// A bad --cloud or --profile-dir is refused in one line before anything is fetched, built or started.
+let given;
+try {
+  given = options.cloud === undefined ? undefined : readCloudProfileFile(resolve(options.cloud));
+  if (options['profile-dir'] !== undefined) checkProfileDir(resolve(options['profile-dir']));
+} catch (error) {
+  failWith(error);
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,6 +94,13 @@ function buildIfStale() {
   return run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn']);
 }
 
+/** Starts Electron with `electronArgs`, first telling the person at the terminal where the app went. */
+function runElectron(electron, profile, electronArgs) {
+  const profileDir = resolveProfileDir({ profile, profileDir: options['profile-dir'] });
+  console.log(`The app opens in its own window; close it, or press Ctrl-C here, to stop it. Its log is ${logFileOf(profileDir)}.`);
+  return run(electron, electronArgs);
+}
+
 /** Starts Electron on the local cloud's profile, written to a private temporary file. */
 async function runOnLocalCloud(electron) {
   const cloud = await startDevCloud();
@@ -85,7 +111,7 @@ async function runOnLocalCloud(electron) {
   if (cloud.shared) console.log(sharedCloudLine(cloud.ownerPid));
   console.log(demoUsersLine(cloud.users));
   try {
-    return await run(electron, [root, '--cloud', profileFile, ...args]);
+    return await runElectron(electron, cloud.profile, [root, '--cloud', profileFile, ...args]);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     await cloud.stop();
@@ -96,7 +122,7 @@ const electron = await ensureElectron();
 let code;
 if (electron.binary !== undefined) {
   code = await buildIfStale();
-  if (code === 0 && signalled === undefined) code = options.cloud !== undefined ? await run(electron.binary, [root, ...args]) : await runOnLocalCloud(electron.binary);
+  if (code === 0 && signalled === undefined) code = given !== undefined ? await runElectron(electron.binary, given, [root, ...args]) : await runOnLocalCloud(electron.binary).catch(failWith);
 } else {
   console.log(`${electron.reason}, so the app starts in the browser host: open the URL it prints.`);
   code = await run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'start-web.ts'), ...args]);

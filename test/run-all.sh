@@ -7,6 +7,19 @@ cd "$(dirname "$0")/.."
 # On a Node older than the project needs: one line saying which Node and how to get it, exit 1.
 node scripts/check-node.mjs
 
+# `npm test -- --help`: what this script adds, then vitest's own options; nothing is checked or built.
+for arg in "$@"; do
+  if [ "$arg" = --help ] || [ "$arg" = -h ]; then
+    echo "Usage: npm test -- [FILE|FOLDER...] [vitest options]"
+    echo
+    echo "Type-checks (tsc), builds the three Electron targets, then runs vitest inside a private D-Bus session"
+    echo "with an unlocked gnome-keyring and HOME in a temp dir. SKIP_TYPECHECK=1 and SKIP_BUILD=1 skip the"
+    echo "first two. vitest's options follow."
+    echo
+    exec npx vitest run --help
+  fi
+done
+
 # SKIP_TYPECHECK=1 runs the given files without type-checking the whole tree first.
 [ "${SKIP_TYPECHECK:-}" = 1 ] || npx tsc -p tsconfig.json --noEmit
 # The three Electron targets (no Electron binary needed): test/build/ inspects what they contain.

@@ -13,9 +13,17 @@ export interface Logger {
   child(scope: string): Logger;
 }
 
+/** One entry as written: already redacted. */
+export interface LogEntry extends LogFields {
+  time: string;
+  level: LogLevel;
+  scope?: string;
+  message: string;
+}
+
 export interface LoggerOptions {
-  /** Receives one JSON line per entry (default: stderr). */
-  write?: (line: string) => void;
+  /** Receives one JSON line per entry, and the entry it encodes (default: the line to stderr). */
+  write?: (line: string, entry: LogEntry) => void;
   level?: LogLevel;
   scope?: string;
   now?: () => number;
@@ -82,14 +90,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const entry = (level: LogLevel) => (message: string, fields?: LogFields) => {
     if (LEVELS[level] < threshold) return;
-    const line = {
+    const line: LogEntry = {
       time: new Date(now()).toISOString(),
       level,
       ...(options.scope === undefined ? {} : { scope: options.scope }),
       message: redactString(message),
       ...(fields === undefined ? {} : (redact(fields) as LogFields)),
     };
-    write(JSON.stringify(line));
+    write(JSON.stringify(line), line);
   };
 
   return {

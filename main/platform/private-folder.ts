@@ -3,7 +3,7 @@
 // leaves a folder that already exists as it is (a --profile-dir the user made, a folder an older
 // version left 0755) and a child process (DynamoDB Local) creates its files with the umask's mode.
 import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const FOLDER_MODE = 0o700;
 const OWNER_ONLY = 0o700;
@@ -18,6 +18,25 @@ export function openPrivateFolder(dir: string): void {
     if (!entry.isFile()) continue;
     const file = join(dir, entry.name);
     setMode(file, statSync(file).mode & OWNER_ONLY);
+  }
+}
+
+/**
+ * Why `dir` cannot be a folder — a file in its place or on its path — as the end of a sentence
+ * naming it; undefined when it is one or can be made. What mkdir would say instead (EEXIST,
+ * ENOTDIR) names neither the file nor the fix.
+ */
+export function folderProblem(dir: string): string | undefined {
+  const wanted = resolve(dir);
+  for (let path = wanted; ; path = dirname(path)) {
+    try {
+      if (statSync(path).isDirectory()) return undefined;
+      return path === wanted ? `${dir} is a file, not a folder` : `${dir} cannot be a folder: ${path} is a file`;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Missing (made when opened), or under a file that the walk up finds.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(path) === path) return undefined;
+    }
   }
 }
 

@@ -62,3 +62,13 @@ test('--help prints the options and the figures, and measures nothing', async ()
   for (const option of ['--quick', '--only', '--out', '--readme']) expect(help.stdout).toContain(option);
   for (const name of FIGURES) expect(help.stdout).toContain(name);
 }, 30_000);
+
+test('a mistyped option or figure is one line pointing at --help, not a stack', async () => {
+  const option = await npmRunBench(['--qiuck']);
+  expect(option.code).toBe(1);
+  expect(option.stderr.trim().split('\n')).toEqual(["bench: Unknown option '--qiuck'. See npm run bench -- --help."]);
+
+  const figure = await npmRunBench(['--only', 'no_such_figure', '--out', join(scratch, 'refused.json')]);
+  expect(figure.code).toBe(1);
+  expect(figure.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^bench: unknown figure no_such_figure; the figures are: .*\. See npm run bench -- --help\.$/)]);
+}, 30_000);

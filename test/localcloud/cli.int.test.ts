@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +119,35 @@ describe('npm run localcloud', () => {
       killGroup(run.child);
     }
   }, 60_000);
+
+  test('a --data-dir that is a file is one line with DATA_DIR_UNUSABLE and the fix, and starts nothing', async () => {
+    const file = join(tempDir(), 'cloud.json');
+    writeFileSync(file, '{}');
+    const run = runLocalCloud(['--data-dir', file]);
+    try {
+      expect(await run.exited).toBe(1);
+      expect(run.stderr().trim().split('\n')).toEqual([
+        `localcloud: DATA_DIR_UNUSABLE: The local cloud's data dir ${file} is a file, not a folder. Move that file away, or choose another folder with --data-dir DIR (it is created when missing).`,
+      ]);
+      expect(processesMentioning(file)).toEqual([]);
+    } finally {
+      killGroup(run.child);
+    }
+  }, 30_000);
+
+  test('--in-memory together with --data-dir is refused in one line before anything starts', async () => {
+    const dataDir = join(tempDir(), 'never-made');
+    const run = runLocalCloud(['--in-memory', '--data-dir', dataDir]);
+    try {
+      expect(await run.exited).toBe(1);
+      expect(run.stderr().trim().split('\n')).toEqual([
+        'localcloud: BAD_OPTION: --in-memory keeps nothing and --data-dir keeps the cloud in a folder: give one of them, not both.',
+      ]);
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      killGroup(run.child);
+    }
+  }, 30_000);
 
   test('an unknown option is refused with the usage line', async () => {
     const run = runLocalCloud(['--bogus']);

@@ -204,6 +204,10 @@ describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('npm sta
     // The profile is the local cloud's, and that cloud is serving.
     expect((await fetch(new URL('.well-known/openid-configuration', a!.cloud.issuer))).status).toBe(200);
     expect(first.output()).toMatch(/Local cloud: sign in as /);
+    // For the person at the terminal: where the app went, how to stop it, where its log is.
+    const appOpens = (profileDir: string) =>
+      `The app opens in its own window; close it, or press Ctrl-C here, to stop it. Its log is ${join(profileDir, 'logs', 'main.log')}.`;
+    expect(first.output()).toContain(appOpens(join(scratch, 'home', '.auth0-cognito-desktop', 'profiles', 'local')));
 
     // A second device: its own profile dir, the same cloud (the same issuer: the same identities).
     const downloads = release.requests.length;
@@ -214,6 +218,7 @@ describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('npm sta
     expect(b.cloud).toEqual(a!.cloud);
     expect(second.output()).toMatch(/Local cloud: already running \(started by pid \d+\)/);
     expect(second.output()).not.toContain('PORT_IN_USE');
+    expect(second.output()).toContain(appOpens(join(scratch, 'device-b')));
     expect(release.requests.length).toBe(downloads); // installed once, for both
 
     // Closing the first device's app while the second runs keeps the cloud up for the second.
