@@ -9,6 +9,23 @@ import { toMergeRecord, type SyncContext } from './sync-context';
 /** How many sub-ranges of (S, H] a pull reads side by side (halved while DynamoDB throttles). */
 export const PULL_RANGES = 4;
 
+/**
+ * About how many records one sub-range should hold (a few 1 MB pages). A long range costs more per
+ * page the further it has to go (DynamoDB Local reads a page in time that grows with what is left of
+ * the range, so a single range makes a 100,000-record pull quadratic), and on AWS a page costs the
+ * same wherever it starts: many short sub-ranges, read four at a time, cost no more requests than a
+ * few long ones but for one last page each.
+ */
+export const RECORDS_PER_SUB_RANGE = 2_000;
+/** At most this many sub-ranges (their plan is a row each). */
+export const MAX_SUB_RANGES = 64;
+
+/** How many sub-ranges to split a pull of `header` into: enough that each holds ~RECORDS_PER_SUB_RANGE. */
+export function subRangesFor(header: Pick<remote.RemoteHeader, 'recordCount'>, sideBySide: number): number {
+  const expected = Math.ceil(Math.max(0, header.recordCount) / RECORDS_PER_SUB_RANGE);
+  return Math.min(MAX_SUB_RANGES, Math.max(sideBySide, expected));
+}
+
 /** The store said the copy changed under the pull (deleted or re-created here): the page was not taken. */
 class CopyChanged extends Error {}
 
@@ -18,7 +35,7 @@ class CopyChanged extends Error {}
  */
 export async function pullChanges(ctx: SyncContext, dataset: string, header: remote.RemoteHeader): Promise<PullResult | undefined> {
   const pullHeader: PullHeader = { syncCount: header.syncCount, generation: header.generation, deleted: header.deleted };
-  const plan = ctx.storage.beginPull(ctx.identityId, dataset, pullHeader, ctx.pullRanges ?? PULL_RANGES);
+  const plan = ctx.storage.beginPull(ctx.identityId, dataset, pullHeader, subRangesFor(header, ctx.pullRanges ?? PULL_RANGES));
   if (plan.kind === 'settled') return plan.result;
   const result = plan.result;
   let merged = 0;

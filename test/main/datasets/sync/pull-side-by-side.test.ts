@@ -1,7 +1,7 @@
 // How a pull reads its sub-ranges side by side: never more at once than the limit, a throttled
 // sub-range back in the queue with fewer read at once from then on, any other failure stopping all.
 import { describe, expect, test } from 'vitest';
-import { readSideBySide } from '../../../../main/datasets/sync/pull-changes';
+import { readSideBySide, subRangesFor } from '../../../../main/datasets/sync/pull-changes';
 import type { SyncContext } from '../../../../main/datasets/sync/sync-context';
 import type { PullRangeProgress } from '../../../../main/datasets/store/sync-storage';
 import { AppError } from '../../../../shared/errors';
@@ -79,5 +79,16 @@ describe('readSideBySide', () => {
     expect(stopped).toEqual([broken]);
     // No sub-range starts after the failure.
     expect(started.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('subRangesFor', () => {
+  test('about one sub-range per 2,000 of the header\'s records, at least as many as read at once, at most 64', () => {
+    expect(subRangesFor({ recordCount: 0 }, 4)).toBe(4);
+    expect(subRangesFor({ recordCount: 4_000 }, 4)).toBe(4);
+    expect(subRangesFor({ recordCount: 10_001 }, 4)).toBe(6);
+    expect(subRangesFor({ recordCount: 100_000 }, 4)).toBe(50);
+    expect(subRangesFor({ recordCount: 10_000_000 }, 4)).toBe(64);
+    expect(subRangesFor({ recordCount: -5 }, 2)).toBe(2);
   });
 });
