@@ -123,8 +123,8 @@ async function rawPush(device: SyncDevice, dataset: string, records: { key: stri
  * The baseline pull, as fast as the SDK goes with RAW_PULL_STREAMS requests in flight: the sync
  * counts 1..through cut into as many sub-ranges as the engine cuts them (subRangesFor: ~2,000
  * records each, since a long range costs DynamoDB Local more per page), RAW_PULL_STREAMS read at a
- * time, each page after page with a consistent Query on the bySyncKey index, every item kept in
- * memory (as a pull must hold a page to write it).
+ * time, each page after page (of the engine's page size) with a consistent Query on the bySyncKey
+ * index, every item kept in memory (as a pull must hold a page to write it).
  */
 async function rawParallelPull(device: SyncDevice, dataset: string, through: number, records: number): Promise<number> {
   const { client, tableName, identityId } = device.table;
@@ -140,6 +140,7 @@ async function rawParallelPull(device: SyncDevice, dataset: string, through: num
           ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#syncKey': SYNC_KEY_ATTRIBUTE },
           ExpressionAttributeValues: { ':pk': S(identityId), ':from': S(syncKey(dataset, from)), ':to': S(syncKey(dataset, to)) },
           ConsistentRead: true,
+          Limit: remote.PULL_PAGE_ITEMS,
           ExclusiveStartKey: start,
         }),
       );

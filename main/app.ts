@@ -1,6 +1,7 @@
 // The composition root: builds the main-process services from a Platform and a cloud profile and
 // maps them onto the IPC contract's handlers. Electron-free, so Electron, the browser host and the
 // tests all run the same services.
+import { hostname } from 'node:os';
 import type { CloudProfile } from '../shared/cloud-profile';
 import { toAppErrorView } from '../shared/errors';
 import { notSignedIn } from './auth/auth-errors';
@@ -11,6 +12,7 @@ import { createImportStaging } from './datasets/store/import-staging';
 import { createSyncService, type SyncService } from './datasets/sync/sync-service';
 import type { EventHub } from './ipc/event-hub';
 import { datasetHandlers } from './ipc/handlers/datasets';
+import { deviceHandlers } from './ipc/handlers/devices';
 import { sessionHandlers } from './ipc/handlers/session';
 import { syncHandlers, syncStatusView } from './ipc/handlers/sync';
 import { createRouter, type Handlers, type Router } from './ipc/router';
@@ -25,6 +27,8 @@ export interface AppOptions {
   log?: Logger;
   /** Where the IdP's logout page returns the browser (registered with the IdP). */
   logoutReturnTo?: string;
+  /** How often sync runs by itself and how long after a change (tests lengthen both, so only their "sync now" runs). */
+  syncTiming?: { intervalMs?: number; debounceMs?: number };
 }
 
 export interface App {
@@ -54,9 +58,21 @@ export async function createApp(options: AppOptions): Promise<App> {
   const credentials = createCognitoCredentials({ profile, platform, log, session });
   // One device ID for the store's writes and the engine's commits: the profile's own ID.
   const deviceId = profileIdOf(platform.profileDir);
-  const store = openDatasetStore({ profileDir: platform.profileDir, deviceId, now: () => platform.now(), log });
+  // The device goes by the computer's name until the user renames it (device.rename).
+  const store = openDatasetStore({ profileDir: platform.profileDir, deviceId, defaultDeviceName: hostname(), now: () => platform.now(), log });
   // Starts syncing for the session's identity on sign-in (or restore) and stops on sign-out.
-  const sync = createSyncService({ profile, platform, session, notSignedIn, credentials, store, syncStorage: store.syncStorage, deviceId, log });
+  const sync = createSyncService({
+    profile,
+    platform,
+    session,
+    notSignedIn,
+    credentials,
+    store,
+    syncStorage: store.syncStorage,
+    deviceId,
+    log,
+    ...options.syncTiming,
+  });
 
   const publishNotices = () => session.takeNotices().forEach((notice) => hub.emit('notice', notice));
   const unsubscribe = session.onChange((view) => {
@@ -71,10 +87,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const signedInIdentity = () => (session.view().state === 'signedIn' ? sync.identityId().catch(() => undefined) : Promise.resolve(undefined));
   const stopStoreEvents = store.subscribe((event) => {
     if (event.type === 'workOfflineChanged') return;
+    if (event.type === 'deviceRenamed') return hub.emit('devices.changed', {});
     void signedInIdentity().then((identityId) => {
       if (identityId !== event.identityId) return;
       if (event.type === 'datasetsChanged') hub.emit('datasets.changed', {});
       else if (event.type === 'recordsChanged') hub.emit('records.changed', { dataset: event.dataset, origin: event.origin });
+      else if (event.type === 'devicesChanged') hub.emit('devices.changed', {});
       else hub.emit('conflicts.changed', { dataset: event.dataset });
     });
   });
@@ -97,8 +115,9 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const handlers: Handlers = {
     ...sessionHandlers(session, profile, (options) => signOut({ session, sync, store }, options)),
-    ...datasetHandlers({ store, deviceId, identityId: () => sync.identityId(), imports }),
+    ...datasetHandlers({ store, identityId: () => sync.identityId(), imports }),
     ...syncHandlers(store, sync),
+    ...deviceHandlers(store),
   };
 
   const router = createRouter(

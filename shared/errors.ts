@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   'LIMIT_NOT_UTF8',
   'LIMIT_RECORDS_PER_DATASET',
   'LIMIT_DATASETS_PER_IDENTITY',
+  'LIMIT_DEVICE_NAME',
   // DynamoDB and the sync engine (main/aws, main/datasets)
   'ACCESS_DENIED',
   'TABLE_NOT_FOUND',

@@ -30,6 +30,32 @@ export const cloudViewSchema = z.object({
 });
 export type CloudView = z.infer<typeof cloudViewSchema>;
 
+/**
+ * A device of the signed-in user, as a record or a conflict names the one that wrote it: by its name,
+ * never its ID alone. Names from the cloud are made safe to show first (shared/device-name.ts).
+ */
+export const deviceViewSchema = z.object({
+  id: z.string(),
+  /** Its name (one line, no control or bidi-control characters, at most 64 characters); "another device (1a2b3c4d)" when it never told one. */
+  name: z.string(),
+  /** False when the device never told its name (then `name` is made from its ID). */
+  named: z.boolean(),
+  thisDevice: z.boolean(),
+});
+export type DeviceView = z.infer<typeof deviceViewSchema>;
+
+/** This device, for device.get and device.rename (not per user: the profile dir is the device). */
+export const thisDeviceSchema = z.object({
+  id: z.string(),
+  /** The name it goes by, here and on the user's other devices after their next sync. */
+  name: z.string(),
+  /** The computer's name, which it goes by until renamed; null when the system gave none. */
+  defaultName: z.string().nullable(),
+  /** When it was last renamed (this device's clock); null while it goes by its default name. */
+  renamedAt: z.number().nullable(),
+});
+export type ThisDeviceView = z.infer<typeof thisDeviceSchema>;
+
 // Names, keys and values are checked against the dataset limits by the store (LIMIT_* codes with a
 // sentence); the bounds here only keep absurd input from reaching it.
 const datasetName = z.string().min(1).max(1024);
@@ -82,6 +108,8 @@ export const recordListItemSchema = z.object({
   modifiedAt: z.number(),
   pending: z.boolean(),
   conflicted: z.boolean(),
+  /** The name of the device that wrote it last ("… (this device)" for this one); always sent by this version. */
+  modifiedBy: z.string().optional(),
 });
 export type RecordListItem = z.infer<typeof recordListItemSchema>;
 
@@ -91,6 +119,10 @@ export const recordSchema = z.object({
   modifiedAt: z.number(),
   pending: z.boolean(),
   conflicted: z.boolean(),
+  /** Who wrote it last, as a list row says it ("… (this device)" for this one). */
+  modifiedBy: z.string(),
+  /** The device that wrote it last. */
+  device: deviceViewSchema,
 });
 export type RecordView = z.infer<typeof recordSchema>;
 
@@ -98,8 +130,9 @@ const conflictSide = z.object({
   /** null: removed on that side. */
   value: z.string().nullable(),
   deviceLastModified: z.number(),
-  /** Which device wrote it: `this device` or a short device label. */
+  /** Which device wrote it, by name: "<name> (this device)", "<name>", or "another device (1a2b3c4d)" when it never told one. */
   modifiedBy: z.string(),
+  device: deviceViewSchema,
 });
 
 export const conflictSchema = z.object({
@@ -113,10 +146,25 @@ export type ConflictView = z.infer<typeof conflictSchema>;
 
 export const syncStateSchema = z.enum(['synced', 'syncing', 'offline', 'pending', 'conflicts', 'error']);
 
+/**
+ * How far a sync has got, pulls and pushes apart: `done` of `total` records sent (the changes it found
+ * to send), and `pulled` records received so far — how many a pull brings is known only when it ends.
+ */
+const syncProgressSchema = z.object({
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  pulled: z.number().int().nonnegative(),
+});
+
 export const syncStatusSchema = z.object({
   state: syncStateSchema,
-  /** While syncing: records done of total (total 0 when not known yet). */
-  progress: z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).optional(),
+  /** While syncing, over every dataset being synced. */
+  progress: syncProgressSchema.optional(),
+  /**
+   * "N changes pending": what the next sync sends — records changed here that do not wait on a
+   * conflict, plus one per dataset created or deleted here and not yet pushed. Conflicted records are
+   * `conflicts`; the two together are session.unsyncedChanges' `total`.
+   */
   pendingChanges: z.number().int().nonnegative(),
   conflicts: z.number().int().nonnegative(),
   error: appErrorViewSchema.optional(),
@@ -127,7 +175,7 @@ export const syncStatusSchema = z.object({
     z.object({
       name: z.string(),
       state: syncStateSchema,
-      progress: z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).optional(),
+      progress: syncProgressSchema.optional(),
       error: appErrorViewSchema.optional(),
       /** Items of its cloud copy sync skipped as malformed: a sentence saying how many. */
       warning: z.string().optional(),
@@ -138,9 +186,24 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
+/**
+ * What signing out with "remove this device's data" would lose: the unsynced changes, `total` =
+ * `pending` (as sync.status counts them) + `conflicts` (records changed here that wait for the user).
+ */
 export const unsyncedChangesSchema = z.object({
   total: z.number().int().nonnegative(),
-  datasets: z.array(z.object({ name: z.string(), changes: z.number().int().nonnegative(), deleted: z.boolean() })),
+  pending: z.number().int().nonnegative(),
+  conflicts: z.number().int().nonnegative(),
+  /** Datasets with any; `changes` = pending + conflicts. */
+  datasets: z.array(
+    z.object({
+      name: z.string(),
+      changes: z.number().int().nonnegative(),
+      pending: z.number().int().nonnegative(),
+      conflicts: z.number().int().nonnegative(),
+      deleted: z.boolean(),
+    }),
+  ),
 });
 export type UnsyncedChanges = z.infer<typeof unsyncedChangesSchema>;
 
@@ -148,7 +211,55 @@ const empty = z.object({}).strict();
 const datasetInput = z.object({ dataset: datasetName }).strict();
 const ok = z.object({ ok: z.literal(true) });
 
+/**
+ * What a write did. `changed` false: nothing was written and nothing will sync (a put of the value the
+ * key holds, a remove of a key that holds nothing). `modifiedAt`: the write's time when it changed
+ * something (what records.get and records.list then show); else the record's own time, or null when
+ * the key holds nothing.
+ */
+export const writeResultSchema = z.object({ ok: z.literal(true), changed: z.boolean(), modifiedAt: z.number().nullable() });
+export type WriteResult = z.infer<typeof writeResultSchema>;
+
+/** What one sync did to a dataset (sync.now). */
+export const datasetSyncReportSchema = z.object({
+  name: z.string(),
+  /** False: the one header Query showed nothing to do on either side, so it was not visited. */
+  visited: z.boolean(),
+  /** Records taken from the cloud (conflicts its policy settled included). */
+  pulled: z.number().int().nonnegative(),
+  /** Records sent to the cloud. */
+  pushed: z.number().int().nonnegative(),
+  /** Keys it found changed here and in the cloud that now wait for the user (the `manual` policy). */
+  conflicts: z.number().int().nonnegative(),
+  /** Malformed items of its cloud copy that were skipped. */
+  skipped: z.number().int().nonnegative(),
+  /** A delete or re-create on another device reached this copy: how many changes here it kept or dropped. */
+  remoteReset: z
+    .object({ kind: z.enum(['deleted', 'recreated']), keptDirty: z.number().int().nonnegative(), discardedDirty: z.number().int().nonnegative() })
+    .optional(),
+  /** Its sync failed (the rest went on); what it did before the failure is counted above. */
+  error: appErrorViewSchema.optional(),
+});
+export type DatasetSyncReport = z.infer<typeof datasetSyncReportSchema>;
+
+export const syncReportSchema = z.object({
+  datasets: z.array(datasetSyncReportSchema),
+  /** The sync could not run at all (OFFLINE, the header Query failed): no dataset was visited. */
+  error: appErrorViewSchema.optional(),
+});
+export type SyncReportView = z.infer<typeof syncReportSchema>;
+
 export const IMPORT_CHUNK_RECORDS = 500;
+/** What an import does (or would do) to a dataset, key by key. */
+export const importComparisonSchema = z.object({
+  added: z.number().int().nonnegative(),
+  replaced: z.number().int().nonnegative(),
+  unchanged: z.number().int().nonnegative(),
+  /** The first replaced keys (at most 20), in key order. */
+  replacedKeys: z.array(z.string()),
+});
+export type ImportComparison = z.infer<typeof importComparisonSchema>;
+
 /** What the open imports of one identity may stage at once: UTF-8 bytes of keys and values, and imports. */
 export const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 export const IMPORT_MAX_OPEN = 4;
@@ -169,10 +280,16 @@ export const commands = {
   'session.unsyncedChanges': { input: empty, output: unsyncedChangesSchema },
 
   'datasets.list': { input: empty, output: z.array(datasetSummarySchema) },
-  'datasets.openOrCreate': { input: datasetInput, output: datasetSummarySchema },
+  /** `created`: false when it existed already. */
+  'datasets.openOrCreate': { input: datasetInput, output: datasetSummarySchema.extend({ created: z.boolean() }) },
   'datasets.get': { input: datasetInput, output: datasetSummarySchema },
-  'datasets.delete': { input: datasetInput, output: ok },
-  'datasets.setPolicy': { input: z.object({ dataset: datasetName, policy: conflictPolicySchema }).strict(), output: datasetSummarySchema },
+  /** `modifiedAt`: when it was deleted here. */
+  'datasets.delete': { input: datasetInput, output: writeResultSchema },
+  /** `changed`: false when it was the policy already. */
+  'datasets.setPolicy': {
+    input: z.object({ dataset: datasetName, policy: conflictPolicySchema }).strict(),
+    output: datasetSummarySchema.extend({ changed: z.boolean() }),
+  },
   /** Starts an import: records arrive in chunks and are written in one transaction at commit. */
   'datasets.importBegin': { input: datasetInput, output: z.object({ importId: z.string() }) },
   'datasets.importChunk': {
@@ -184,7 +301,16 @@ export const commands = {
       .strict(),
     output: z.object({ received: z.number().int().nonnegative() }),
   },
-  'datasets.importCommit': { input: z.object({ importId: z.string().max(64) }).strict(), output: z.object({ imported: z.number().int().nonnegative() }) },
+  /**
+   * What committing the staged import would do to the dataset now: keys it adds, keys whose value
+   * it replaces (the first 20 named, in key order), keys that already hold the same value.
+   */
+  'datasets.importPreview': { input: z.object({ importId: z.string().max(64) }).strict(), output: importComparisonSchema },
+  /** Writes the staged import in one transaction; `imported` = added + replaced (unchanged keys are not written). */
+  'datasets.importCommit': {
+    input: z.object({ importId: z.string().max(64) }).strict(),
+    output: importComparisonSchema.extend({ imported: z.number().int().nonnegative() }),
+  },
   'datasets.importCancel': { input: z.object({ importId: z.string().max(64) }).strict(), output: ok },
 
   'records.list': {
@@ -210,8 +336,8 @@ export const commands = {
     output: z.object({ records: z.array(recordListItemSchema), nextCursor: z.string().nullable(), total: z.number().int().nonnegative().optional() }),
   },
   'records.get': { input: z.object({ dataset: datasetName, key: recordKey }).strict(), output: recordSchema.nullable() },
-  'records.put': { input: z.object({ dataset: datasetName, key: recordKey, value: recordValue }).strict(), output: ok },
-  'records.remove': { input: z.object({ dataset: datasetName, key: recordKey }).strict(), output: ok },
+  'records.put': { input: z.object({ dataset: datasetName, key: recordKey, value: recordValue }).strict(), output: writeResultSchema },
+  'records.remove': { input: z.object({ dataset: datasetName, key: recordKey }).strict(), output: writeResultSchema },
 
   /** The first open conflicts, up to RECORDS_PAGE_BYTES of values (the rest once those are resolved). */
   'conflicts.list': { input: z.object({ dataset: datasetName.optional() }).strict(), output: z.array(conflictSchema) },
@@ -227,13 +353,35 @@ export const commands = {
         ]),
       })
       .strict(),
-    output: ok,
+    output: writeResultSchema,
   },
 
   'sync.status': { input: empty, output: syncStatusSchema },
-  'sync.now': { input: z.object({ dataset: datasetName.optional() }).strict(), output: syncStatusSchema },
+  /** The status after the sync, and what the sync did (`report`). */
+  'sync.now': { input: z.object({ dataset: datasetName.optional() }).strict(), output: syncStatusSchema.extend({ report: syncReportSchema }) },
   'sync.setWorkOffline': { input: z.object({ workOffline: z.boolean() }).strict(), output: syncStatusSchema },
+
+  /** This device's ID and name (anyone may ask: it is the profile's, not a user's). */
+  'device.get': { input: empty, output: thisDeviceSchema },
+  /**
+   * Names this device (LIMIT_DEVICE_NAME when the name cannot be one: see shared/device-name.ts); the
+   * user's other devices show it after the next sync of each. `changed` false: it had that name.
+   */
+  'device.rename': {
+    input: z.object({ name: z.string().max(1024) }).strict(),
+    output: thisDeviceSchema.extend({ changed: z.boolean() }),
+  },
 } as const;
+
+/**
+ * What the application menu asks of the page (Electron only: the browser host has no menu). The same
+ * commands as the page's keyboard shortcuts, named alike; the page reads `new` by where it is (a new
+ * dataset in the list, a new record in a dataset). A menu accelerator fires only for a key press the
+ * page left unhandled, or on a click, so one press never does the work twice.
+ */
+export const MENU_COMMANDS = ['new', 'find', 'syncNow'] as const;
+export const menuCommandSchema = z.enum(MENU_COMMANDS);
+export type MenuCommand = z.infer<typeof menuCommandSchema>;
 
 export const events = {
   'session.changed': sessionViewSchema,
@@ -248,6 +396,10 @@ export const events = {
   /** Conflicts of one dataset appeared or were resolved. */
   'conflicts.changed': z.object({ dataset: z.string() }),
   'sync.status': syncStatusSchema,
+  /** The name of a device changed: this one's (device.rename), or another's that a sync brought. */
+  'devices.changed': z.object({}),
+  /** An application-menu item was chosen (or its accelerator pressed where the page did not act on it). */
+  'menu.command': z.object({ command: menuCommandSchema }),
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -266,6 +418,7 @@ export const SIGNED_IN_COMMANDS = [
   'datasets.setPolicy',
   'datasets.importBegin',
   'datasets.importChunk',
+  'datasets.importPreview',
   'datasets.importCommit',
   'datasets.importCancel',
   'records.list',

@@ -8,7 +8,8 @@
 //   items.ts          attribute values in and out, decoding an item
 //   validation.ts     whether an item read can be taken (anyone with the credentials can write one)
 //   query.ts          sending, and a Query to its last page
-//   headers.ts        queryHeaders (one Query), getHeader (one GetItem)
+//   headers.ts        queryHeads / queryHeaders (one Query, devices too), getHeader (one GetItem)
+//   devices.ts        putDevice (this device's name)
 //   pull.ts           pullPages, pullChanges (the bySyncKey index)
 //   commit-budget.ts  how many records one TransactWriteItems may hold
 //   commit.ts         commitChanges (TransactWriteItems), commitDelete (one conditional update)
@@ -26,8 +27,9 @@ export {
   type CommitBudget,
 } from './table/commit-budget';
 export { commitChanges, commitDelete, commitTooLarge } from './table/commit';
-export { getHeader, queryHeaders, remoteDamaged } from './table/headers';
-export { pullChanges, pullPages, type PulledPage } from './table/pull';
+export { getHeader, MAX_DEVICES_READ, queryHeads, queryHeaders, remoteDamaged, type PartitionHeads } from './table/headers';
+export { putDevice } from './table/devices';
+export { PULL_PAGE_ITEMS, pullChanges, pullPages, type PulledPage } from './table/pull';
 export { purgeDeletedRecords } from './table/purge';
 export type {
   Commit,
@@ -37,6 +39,7 @@ export type {
   OnMalformed,
   PullRange,
   RecordChange,
+  RemoteDevice,
   RemoteHeader,
   RecordItem,
 } from './table/types';

@@ -9,6 +9,14 @@ export const SYNC_KEY_INDEX = 'bySyncKey';
 
 export const DATASET_PREFIX = 'D#';
 export const RECORD_PREFIX = 'R#';
+/**
+ * A device's own item, `DV#<deviceId>`: the name it goes by. It starts with the same letter as the
+ * dataset headers, so the one Query of a sync (`begins_with(sk, HEADS_PREFIX)`) reads both, while
+ * an older app's Query of `D#` never sees it.
+ */
+export const DEVICE_PREFIX = 'DV#';
+/** What every item the one Query of a sync reads starts with: dataset headers and devices. */
+export const HEADS_PREFIX = 'D';
 export const SYNC_COUNT_DIGITS = 15;
 
 /** The default table name of a profile that does not name one. DynamoDB wants at least 3 chars. */
@@ -16,6 +24,10 @@ export const DEFAULT_TABLE_NAME = 'auth0-cognito-desktop-datasets';
 
 export function datasetSortKey(dataset: string): string {
   return `${DATASET_PREFIX}${dataset}`;
+}
+
+export function deviceSortKey(deviceId: string): string {
+  return `${DEVICE_PREFIX}${deviceId}`;
 }
 
 export function recordSortKey(dataset: string, key: string): string {

@@ -31,5 +31,6 @@ export function openTestStore(options: Partial<DatasetStoreOptions> = {}): Opene
     now: options.now ?? testClock().now,
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.defaultDeviceName === undefined ? {} : { defaultDeviceName: options.defaultDeviceName }),
   });
 }

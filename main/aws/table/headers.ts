@@ -1,32 +1,55 @@
 // Reading dataset headers: all of them in one Query (what a sync in which nothing changed costs),
-// or one by GetItem.
+// with the devices' own items (their names) in the same Query, or one header by GetItem.
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../../../shared/errors';
-import { DATASET_PREFIX, datasetSortKey, PARTITION_KEY, SORT_KEY } from '../table-schema';
-import { headerDataset, headerOf, S } from './items';
+import { DATASET_PREFIX, datasetSortKey, DEVICE_PREFIX, HEADS_PREFIX, PARTITION_KEY, SORT_KEY } from '../table-schema';
+import { deviceOf, headerDataset, headerOf, readS, S } from './items';
 import { queryAll, send } from './query';
-import type { DatasetTable, OnMalformed, RemoteHeader } from './types';
-import { headerProblem } from './validation';
+import type { DatasetTable, OnMalformed, RemoteDevice, RemoteHeader } from './types';
+import { deviceProblem, headerProblem } from './validation';
+
+/** Devices' items taken from one Query at most; past that (no user has so many) they are skipped. */
+export const MAX_DEVICES_READ = 200;
+
+/** What the one Query of a sync reads of the user's partition. */
+export interface PartitionHeads {
+  headers: RemoteHeader[];
+  devices: RemoteDevice[];
+  /** Items of the Query's range that are neither a usable header nor a usable device: never taken. */
+  skippedDevices: number;
+}
 
 /**
- * Every dataset header of the user, in ONE consistent Query (more pages only past 1 MB of headers):
- * the whole cost of a sync in which nothing changed.
+ * Every dataset header of the user and every device's name, in ONE consistent Query (more pages only
+ * past 1 MB): the whole cost of a sync in which nothing changed.
  */
-export async function queryHeaders(table: DatasetTable, onMalformed?: OnMalformed): Promise<RemoteHeader[]> {
+export async function queryHeads(table: DatasetTable, onMalformed?: OnMalformed): Promise<PartitionHeads> {
   const items = await queryAll(table, {
     TableName: table.tableName,
     KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
     ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
-    ExpressionAttributeValues: { ':pk': S(table.identityId), ':prefix': S(DATASET_PREFIX) },
+    ExpressionAttributeValues: { ':pk': S(table.identityId), ':prefix': S(HEADS_PREFIX) },
     ConsistentRead: true,
   });
-  const headers: RemoteHeader[] = [];
+  const heads: PartitionHeads = { headers: [], devices: [], skippedDevices: 0 };
   for (const item of items) {
-    const problem = headerProblem(item);
-    if (problem === undefined) headers.push(headerOf(item));
-    else onMalformed?.({ dataset: headerDataset(item), kind: 'header', problem });
+    const sortKey = readS(item, SORT_KEY) ?? '';
+    if (sortKey.startsWith(DATASET_PREFIX)) {
+      const problem = headerProblem(item);
+      if (problem === undefined) heads.headers.push(headerOf(item));
+      else onMalformed?.({ dataset: headerDataset(item), kind: 'header', problem });
+    } else if (sortKey.startsWith(DEVICE_PREFIX) && heads.devices.length < MAX_DEVICES_READ && deviceProblem(item) === undefined) {
+      heads.devices.push(deviceOf(item));
+    } else {
+      heads.skippedDevices += 1;
+    }
   }
-  return headers;
+  return heads;
+}
+
+/** Every dataset header of the user, in ONE consistent Query (see queryHeads). */
+export async function queryHeaders(table: DatasetTable, onMalformed?: OnMalformed): Promise<RemoteHeader[]> {
+  return (await queryHeads(table, onMalformed)).headers;
 }
 
 /** The header of a dataset whose header item is malformed: nothing about the dataset can be trusted. */

@@ -1,8 +1,8 @@
 // DynamoDB attribute values in and out: the few writers and readers every request uses, and the
 // decoding of a header or record item (already validated by validation.ts) into its plain shape.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DATASET_PREFIX, RECORD_PREFIX, SORT_KEY } from '../table-schema';
-import type { RemoteHeader, RecordItem } from './types';
+import { DATASET_PREFIX, DEVICE_PREFIX, RECORD_PREFIX, SORT_KEY } from '../table-schema';
+import type { RemoteDevice, RemoteHeader, RecordItem } from './types';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -29,6 +29,14 @@ export function headerOf(item: Item): RemoteHeader {
     sizeBytes: readN(item, 'sizeBytes'),
     lastModified: readN(item, 'lastModified'),
     lastModifiedBy: readS(item, 'lastModifiedBy') ?? '',
+  };
+}
+
+export function deviceOf(item: Item): RemoteDevice {
+  return {
+    id: (readS(item, SORT_KEY) ?? '').slice(DEVICE_PREFIX.length),
+    name: readS(item, 'name') ?? '',
+    renamedAt: readN(item, 'renamedAt'),
   };
 }
 

@@ -6,6 +6,14 @@ import { queryPages } from './query';
 import type { DatasetTable, OnMalformed, PullRange, RecordItem } from './types';
 import { recordProblem } from './validation';
 
+/**
+ * Items per page of a pull, below DynamoDB's 1 MB page: four sub-ranges read at once hold four pages
+ * (and the SDK's copies of them) in memory, so a smaller page is a smaller process. Measured on a
+ * 100,000 × 1 KiB first pull (the engine bundled as the app runs it): 1 MB pages peaked at 264 MB
+ * resident, 500-item pages at 204 MB, and were faster on DynamoDB Local. On AWS a Query is billed by the bytes read, not by the page.
+ */
+export const PULL_PAGE_ITEMS = 500;
+
 /** One page of a pull: its records, and how far the range is now read. */
 export interface PulledPage {
   /** The page's records of the range's generation (malformed items already told and left out). */
@@ -47,6 +55,7 @@ export async function pullPages(
         ':to': S(syncKey(dataset, range.through)),
       },
       ConsistentRead: true,
+      Limit: PULL_PAGE_ITEMS,
     },
     async (items, lastKey) => {
       const records: RecordItem[] = [];

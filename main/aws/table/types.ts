@@ -23,6 +23,14 @@ export interface RemoteHeader {
   lastModifiedBy: string;
 }
 
+/** A device's own item: the name it goes by, as it wrote it (not yet made safe to show). */
+export interface RemoteDevice {
+  id: string;
+  name: string;
+  /** When the device was given this name, by its own clock; 0 for the computer's own name. */
+  renamedAt: number;
+}
+
 export interface RecordItem {
   dataset: string;
   key: string;

@@ -3,11 +3,15 @@
 // decoded (items.ts); one that fails is skipped and named to the caller, never stored.
 import { AppError } from '../../../shared/errors';
 import { checkDatasetName, checkKey, checkValue, DEFAULT_LIMITS, type DatasetLimits } from '../../datasets/limits';
-import { DATASET_PREFIX, RECORD_PREFIX, SORT_KEY, SYNC_KEY_ATTRIBUTE, syncKey } from '../table-schema';
+import { DATASET_PREFIX, DEVICE_PREFIX, RECORD_PREFIX, SORT_KEY, SYNC_KEY_ATTRIBUTE, syncKey } from '../table-schema';
 import { readBool, readN, readS, type Item } from './items';
 import type { PullRange } from './types';
 
 const MAX_DEVICE_ID_CHARS = 256;
+/** A device's own item names it by an ID of this form (the app's are UUIDs). */
+const DEVICE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** A device name longer than this is not one this app wrote (it writes at most 64 characters): skipped, not cut. */
+const MAX_DEVICE_NAME_UNITS = 1024;
 
 /** A whole number the app can count with: present, a DynamoDB number, and a safe integer >= 0. */
 function countProblem(item: Item, name: string, required = true): string | undefined {
@@ -83,4 +87,13 @@ export function recordProblem(dataset: string, item: Item, range: PullRange, lim
     if (valueProblem !== undefined) return valueProblem;
   }
   return stringProblem(item, 'lastModifiedBy', MAX_DEVICE_ID_CHARS);
+}
+
+/** Why a device's own item (`DV#<deviceId>`) cannot be used, or undefined. Its name is made safe to show later. */
+export function deviceProblem(item: Item): string | undefined {
+  const sortKey = readS(item, SORT_KEY);
+  if (sortKey === undefined || !sortKey.startsWith(DEVICE_PREFIX)) return 'its sort key is not a device';
+  if (!DEVICE_ID.test(sortKey.slice(DEVICE_PREFIX.length))) return 'its device ID is not 1 to 64 letters, digits or _ . : -';
+  if (item.name?.S === undefined) return 'its name is missing or not a string';
+  return stringProblem(item, 'name', MAX_DEVICE_NAME_UNITS) ?? countProblem(item, 'renamedAt');
 }

@@ -4,7 +4,9 @@
 // logged — the store logs counts and codes only.
 import { silentLogger, type Logger } from '../../platform/log';
 import { DEFAULT_LIMITS, type DatasetLimits } from '../limits';
+import * as devices from './device-names';
 import type { ConflictPolicyName } from './merge-record';
+import { compareImport, type ImportComparison } from './import-comparison';
 import { datasetsFileOf, openDatasetDatabase } from './open-database';
 import { storeContext, type DatasetStoreEvent } from './store-context';
 import * as reads from './store-reads';
@@ -13,7 +15,8 @@ import { syncStorageOf, type SyncStorage } from './sync-storage';
 
 export type { DatasetStoreEvent } from './store-context';
 export type { StoredConflict, DatasetSummary, ListConflictsOptions, ListedRecord, ListRecordsOptions, RecordPage, RecordView, UnsyncedChanges } from './store-reads';
-export type { ConflictResolution } from './store-writes';
+export type { ConflictResolution, WriteOutcome } from './store-writes';
+export type { KnownDevice, ThisDevice } from './device-names';
 export type { ConflictPolicyName } from './merge-record';
 export type { SyncStorage } from './sync-storage';
 
@@ -21,6 +24,8 @@ export interface DatasetStoreOptions {
   profileDir: string;
   /** This device's ID, written as lastModifiedBy of local writes (the profile's ID). */
   deviceId: string;
+  /** The computer's name (os.hostname()): this device's name until the user chooses one. */
+  defaultDeviceName?: string;
   now?: () => number;
   log?: Logger;
   /** Defaults to docs/sync-protocol.md's limits; tests lower them. */
@@ -44,19 +49,30 @@ export interface DatasetStore {
   unsyncedChanges(identityId: string): reads.UnsyncedChanges;
   /** The profile's "Work offline" switch (not per identity). */
   workOffline(): boolean;
+  /** This device: its ID and the name it goes by (not per identity). */
+  thisDevice(): devices.ThisDevice;
+  /** The names the identity's other devices told, for the IDs asked (IDs never named are left out). */
+  deviceNames(identityId: string, deviceIds: Iterable<string>): Map<string, string>;
 
   // The user's writes: each one transaction, durable when it returns.
-  openOrCreate(identityId: string, dataset: string): reads.DatasetSummary;
-  deleteDataset(identityId: string, dataset: string): void;
-  /** False when the key already held this value. */
-  put(identityId: string, dataset: string, key: string, value: string): boolean;
+  /** `created`: false when it existed already. */
+  openOrCreate(identityId: string, dataset: string): reads.DatasetSummary & { created: boolean };
+  /** Returns when it was deleted here. */
+  deleteDataset(identityId: string, dataset: string): number;
+  /** Changed false when the key already held this value. */
+  put(identityId: string, dataset: string, key: string, value: string): writes.WriteOutcome;
   /** An import: all in one transaction, all checked first (nothing is written if one fails). Returns how many changed. */
   putMany(identityId: string, dataset: string, records: readonly { key: string; value: string }[]): number;
-  /** False when the key held nothing. */
-  remove(identityId: string, dataset: string, key: string): boolean;
-  resolveConflict(identityId: string, dataset: string, key: string, resolution: writes.ConflictResolution): void;
-  setConflictPolicy(identityId: string, dataset: string, policy: ConflictPolicyName): void;
+  /** What putting `records` would do: keys added, replacing another value, or unchanged (import-comparison.ts). */
+  compareImport(identityId: string, dataset: string, records: ReadonlyMap<string, string>): ImportComparison;
+  /** Changed false when the key held nothing. */
+  remove(identityId: string, dataset: string, key: string): writes.WriteOutcome;
+  resolveConflict(identityId: string, dataset: string, key: string, resolution: writes.ConflictResolution): writes.WriteOutcome;
+  /** False when it was the policy already. */
+  setConflictPolicy(identityId: string, dataset: string, policy: ConflictPolicyName): boolean;
   setWorkOffline(on: boolean): void;
+  /** LIMIT_DEVICE_NAME when the name cannot be used; the next sync tells the cloud. */
+  renameDevice(name: string): { device: devices.ThisDevice; changed: boolean };
   removeIdentityData(identityId: string): void;
 
   /** Calls `listener` after each committed change; returns the unsubscribe. */
@@ -104,25 +120,29 @@ export function openDatasetStore(options: DatasetStoreOptions): OpenedDatasetSto
     listConflicts: (identityId, dataset, listOptions) => reads.listConflicts(ctx, identityId, dataset, listOptions),
     unsyncedChanges: (identityId) => reads.unsyncedChanges(ctx, identityId),
     workOffline: () => reads.workOffline(ctx),
+    thisDevice: () => devices.thisDevice(ctx, options.defaultDeviceName),
+    deviceNames: (identityId, deviceIds) => devices.deviceNames(ctx, identityId, deviceIds),
 
     openOrCreate: (identityId, dataset) => {
-      writes.openOrCreateDataset(ctx, identityId, dataset);
-      return reads.datasetSummary(ctx, identityId, dataset);
+      const created = writes.openOrCreateDataset(ctx, identityId, dataset);
+      return { ...reads.datasetSummary(ctx, identityId, dataset), created };
     },
     deleteDataset: (identityId, dataset) => writes.deleteDataset(ctx, identityId, dataset),
     put: (identityId, dataset, key, value) => writes.putRecord(ctx, identityId, dataset, key, value),
     putMany: (identityId, dataset, records) => writes.putRecords(ctx, identityId, dataset, records),
+    compareImport: (identityId, dataset, records) => compareImport(ctx, identityId, dataset, records),
     remove: (identityId, dataset, key) => writes.removeRecord(ctx, identityId, dataset, key),
     resolveConflict: (identityId, dataset, key, resolution) => writes.resolveConflict(ctx, identityId, dataset, key, resolution),
     setConflictPolicy: (identityId, dataset, policy) => writes.setConflictPolicy(ctx, identityId, dataset, policy),
     setWorkOffline: (on) => writes.setWorkOffline(ctx, on),
+    renameDevice: (name) => devices.renameThisDevice(ctx, name, options.defaultDeviceName),
     removeIdentityData: (identityId) => {
       writes.removeIdentityData(ctx, identityId);
       log.info('removed the local data of an identity', { identityId });
     },
 
     subscribe,
-    syncStorage: syncStorageOf(ctx, log, subscribe),
+    syncStorage: syncStorageOf(ctx, log, subscribe, options.defaultDeviceName),
 
     close: () => {
       listeners.clear();

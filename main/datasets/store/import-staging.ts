@@ -28,6 +28,8 @@ export interface ImportStaging {
    */
   begin(identityId: string, dataset: string, generation?: number): string;
   add(identityId: string, importId: string, records: readonly { key: string; value: string }[]): number;
+  /** The staged records, kept staged (for a preview of what the commit would do). */
+  peek(identityId: string, importId: string): { dataset: string; records: ReadonlyMap<string, string> };
   /** Hands the staged records over (and forgets them): the caller writes them in one transaction. */
   take(identityId: string, importId: string): { dataset: string; records: Map<string, string> };
   cancel(identityId: string, importId: string): void;
@@ -132,6 +134,10 @@ export function createImportStaging(options: ImportStagingOptions = {}): ImportS
         throw error;
       }
       return entry.records.size;
+    },
+    peek(identityId, importId) {
+      const entry = find(identityId, importId);
+      return { dataset: entry.dataset, records: entry.records };
     },
     take(identityId, importId) {
       const entry = find(identityId, importId);

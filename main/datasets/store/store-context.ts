@@ -13,7 +13,11 @@ export type DatasetStoreEvent =
   /** Records of one dataset changed: `origin` says whether the user (local) or a pull (remote) did it. */
   | { type: 'recordsChanged'; identityId: string; dataset: string; origin: 'local' | 'remote' }
   | { type: 'conflictsChanged'; identityId: string; dataset: string }
-  | { type: 'workOfflineChanged'; workOffline: boolean };
+  /** The names the identity's other devices told in the cloud changed here (after a sync read them). */
+  | { type: 'devicesChanged'; identityId: string }
+  | { type: 'workOfflineChanged'; workOffline: boolean }
+  /** The user renamed this device (a profile setting, told to the cloud by the next sync). */
+  | { type: 'deviceRenamed'; name: string };
 
 /** A statement a read path may run: it returns rows, and cannot run a write. */
 export type ReadStatement = Pick<Statement, 'get' | 'all' | 'iterate'>;

@@ -1,10 +1,23 @@
 // The store's reads (Signal's Interface style: reads apart from writes). None of them writes.
 import { AppError } from '../../../shared/errors';
-import type { ConflictPolicyName, DatasetSummary, RecordView } from '../../../shared/ipc-contract';
+import type { ConflictPolicyName, DatasetSummary } from '../../../shared/ipc-contract';
 import { liveDatasetRow, type ConflictRow, type RecordDbRow, type ReadContext } from './store-context';
+import { pendingChangesOf } from './sync-state';
 
-// A dataset's summary and a record are the shapes the contract sends: one definition each.
-export type { DatasetSummary, RecordView };
+// A dataset's summary is the shape the contract sends: one definition.
+export type { DatasetSummary };
+
+/** A record as the store holds it: the contract's record but for who wrote it last (a device ID here). */
+export interface RecordView {
+  key: string;
+  value: string;
+  /** When the value was written, by the clock of the device that wrote it. */
+  modifiedAt: number;
+  pending: boolean;
+  conflicted: boolean;
+  /** The ID of the device that wrote it last (this device's own, or one a sync brought). */
+  lastModifiedBy: string;
+}
 
 /** A record as a list shows it: its value whole, or its first characters when a preview was asked for. */
 export interface ListedRecord extends RecordView {
@@ -66,17 +79,26 @@ export interface StoredConflict {
   detectedAt: number;
 }
 
+/**
+ * What this device holds that the cloud does not (docs/sync-protocol.md, "Pending and unsynced"):
+ * `pending` changes — what the next sync sends: records changed here and not waiting on a
+ * conflict, plus one for a create or delete of the dataset not yet pushed — and `conflicts`, records
+ * changed here that wait for the user. `total` and `changes` are the two together: the unsynced changes.
+ */
 export interface UnsyncedChanges {
+  /** pending + conflicts over every dataset. */
   total: number;
-  /** Per dataset: records changed here (conflicted ones included), or 1 for an unpushed create/delete alone. */
-  datasets: { name: string; changes: number; deleted: boolean }[];
+  pending: number;
+  conflicts: number;
+  /** Per dataset with any: `changes` = pending + conflicts. */
+  datasets: { name: string; changes: number; pending: number; conflicts: number; deleted: boolean }[];
 }
 
 const SUMMARY_SELECT = `
   SELECT d.name, d.policy, d.last_synced_at, d.header_dirty, d.live_records AS record_count, d.live_bytes AS bytes,
-    -- the dirty counter (schema version 7); every conflict's key is dirty, so the difference is the
-    -- dirty records not parked
-    d.dirty_records
+    -- pending (see UnsyncedChanges): the dirty counter (schema version 7) less the conflicts (every
+    -- conflict's key is dirty), plus one for a create not yet pushed
+    d.dirty_records + d.header_dirty
       - (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS pending,
     (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS conflicts
   FROM datasets d WHERE d.identity_id = ? AND d.deleted = 0`;
@@ -100,7 +122,7 @@ function summaryOf(row: SummaryRow): DatasetSummary {
     lastSyncedAt: row.last_synced_at,
     pendingChanges: row.pending,
     conflicts: row.conflicts,
-    syncPending: row.pending > 0 || row.header_dirty === 1,
+    syncPending: row.pending > 0,
     policy: row.policy,
   };
 }
@@ -136,7 +158,7 @@ export function prefixUpperBound(prefix: string): string | undefined {
   return undefined;
 }
 
-type ListedRow = Pick<RecordDbRow, 'key' | 'value' | 'device_last_modified' | 'dirty'> & {
+type ListedRow = Pick<RecordDbRow, 'key' | 'value' | 'device_last_modified' | 'dirty' | 'last_modified_by'> & {
   conflicted: 0 | 1;
   value_bytes: number | null;
   value_chars: number | null;
@@ -173,7 +195,7 @@ export function listRecords(ctx: ReadContext, identityId: string, dataset: strin
     const statement = ctx.read(
       `SELECT r.key, ${value} AS value, length(CAST(r.value AS BLOB)) AS value_bytes,
          ${preview === undefined ? 'NULL' : 'length(r.value)'} AS value_chars,
-         r.device_last_modified, r.dirty, (c.key IS NOT NULL) AS conflicted
+         r.device_last_modified, r.dirty, r.last_modified_by, (c.key IS NOT NULL) AS conflicted
        FROM records r LEFT JOIN conflicts c ON c.identity_id = r.identity_id AND c.dataset = r.dataset AND c.key = r.key
        WHERE r.identity_id = @identityId AND r.dataset = @dataset AND r.deleted = 0 AND r.key > @after ${range}
        ORDER BY r.key ${fromEnd ? 'DESC' : ''} LIMIT @rows OFFSET @offset`,
@@ -238,6 +260,7 @@ function listedRecord(row: ListedRow, preview: number | undefined): ListedRecord
     modifiedAt: row.device_last_modified,
     pending: row.dirty === 1,
     conflicted: row.conflicted === 1,
+    lastModifiedBy: row.last_modified_by,
   };
 }
 
@@ -264,17 +287,33 @@ export function getRecord(ctx: ReadContext, identityId: string, dataset: string,
   // One statement, no transaction: the dataset check and the record are one snapshot anyway.
   const row = ctx
     .read(
-      `SELECT d.deleted AS dataset_deleted, r.key, r.value, r.deleted, r.device_last_modified, r.dirty,
+      `SELECT d.deleted AS dataset_deleted, r.key, r.value, r.deleted, r.device_last_modified, r.dirty, r.last_modified_by,
          EXISTS (SELECT 1 FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name AND c.key = @key) AS conflicted
        FROM datasets d LEFT JOIN records r ON r.identity_id = d.identity_id AND r.dataset = d.name AND r.key = @key
        WHERE d.identity_id = @identityId AND d.name = @dataset`,
     )
     .get({ identityId, dataset, key }) as
-    | { dataset_deleted: 0 | 1; key: string | null; value: string | null; deleted: 0 | 1 | null; device_last_modified: number; dirty: 0 | 1; conflicted: 0 | 1 }
+    | {
+        dataset_deleted: 0 | 1;
+        key: string | null;
+        value: string | null;
+        deleted: 0 | 1 | null;
+        device_last_modified: number;
+        dirty: 0 | 1;
+        last_modified_by: string;
+        conflicted: 0 | 1;
+      }
     | undefined;
   if (row === undefined || row.dataset_deleted === 1) liveDatasetRow(ctx, identityId, dataset);
   if (row === undefined || row.key === null || row.deleted !== 0 || row.value === null) return undefined;
-  return { key: row.key, value: row.value, modifiedAt: row.device_last_modified, pending: row.dirty === 1, conflicted: row.conflicted === 1 };
+  return {
+    key: row.key,
+    value: row.value,
+    modifiedAt: row.device_last_modified,
+    pending: row.dirty === 1,
+    conflicted: row.conflicted === 1,
+    lastModifiedBy: row.last_modified_by,
+  };
 }
 
 export function listConflicts(ctx: ReadContext, identityId: string, dataset?: string, options: ListConflictsOptions = {}): StoredConflict[] {
@@ -325,14 +364,19 @@ export function unsyncedChanges(ctx: ReadContext, identityId: string): UnsyncedC
   const rows = ctx
     .read(
       // The dirty counter (schema version 7), kept with every write: no walk over the records.
-      `SELECT d.name, d.deleted, d.header_dirty, d.dirty_records AS dirty
+      `SELECT d.name, d.deleted, d.header_dirty, d.dirty_records AS dirty,
+         (SELECT count(*) FROM conflicts c WHERE c.identity_id = d.identity_id AND c.dataset = d.name) AS conflicts
        FROM datasets d WHERE d.identity_id = ? ORDER BY d.name`,
     )
-    .all(identityId) as { name: string; deleted: 0 | 1; header_dirty: 0 | 1; dirty: number }[];
+    .all(identityId) as { name: string; deleted: 0 | 1; header_dirty: 0 | 1; dirty: number; conflicts: number }[];
   const datasets = rows
-    .map((row) => ({ name: row.name, changes: row.dirty > 0 ? row.dirty : row.header_dirty, deleted: row.deleted === 1 }))
+    .map((row) => {
+      const pending = pendingChangesOf(row.dirty - row.conflicts, row.header_dirty === 1);
+      return { name: row.name, changes: pending + row.conflicts, pending, conflicts: row.conflicts, deleted: row.deleted === 1 };
+    })
     .filter((row) => row.changes > 0);
-  return { total: datasets.reduce((sum, row) => sum + row.changes, 0), datasets };
+  const sum = (field: 'changes' | 'pending' | 'conflicts') => datasets.reduce((total, row) => total + row[field], 0);
+  return { total: sum('changes'), pending: sum('pending'), conflicts: sum('conflicts'), datasets };
 }
 
 export function workOffline(ctx: ReadContext): boolean {

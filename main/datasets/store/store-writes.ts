@@ -21,8 +21,18 @@ import {
 
 export type ConflictResolution = { keep: 'mine' } | { keep: 'theirs' } | { value: string };
 
-/** Idempotent. Re-creating a deleted dataset starts a new generation: nothing old comes back. */
-export function openOrCreateDataset(ctx: StoreContext, identityId: string, name: string): void {
+/** What a write did: whether anything changed, and the time the record now carries (null: it holds nothing). */
+export interface WriteOutcome {
+  changed: boolean;
+  /** The write's time when it changed something; else the record's own time, or null when the key holds nothing. */
+  modifiedAt: number | null;
+}
+
+/**
+ * Idempotent: true when it created (or re-created) the dataset. Re-creating a deleted dataset starts
+ * a new generation: nothing old comes back.
+ */
+export function openOrCreateDataset(ctx: StoreContext, identityId: string, name: string): boolean {
   checkDatasetName(name, ctx.limits);
   const created = ctx.db
     .transaction(() => {
@@ -41,10 +51,12 @@ export function openOrCreateDataset(ctx: StoreContext, identityId: string, name:
     })
     .immediate();
   if (created) ctx.emit({ type: 'datasetsChanged', identityId });
+  return created;
 }
 
-/** Hides the dataset and drops its records here at once; the sync pushes the delete. */
-export function deleteDataset(ctx: StoreContext, identityId: string, name: string): void {
+/** Hides the dataset and drops its records here at once; the sync pushes the delete. Returns when. */
+export function deleteDataset(ctx: StoreContext, identityId: string, name: string): number {
+  const at = ctx.now();
   ctx.db
     .transaction(() => {
       liveDatasetRow(ctx, identityId, name);
@@ -56,18 +68,28 @@ export function deleteDataset(ctx: StoreContext, identityId: string, name: strin
     })
     .immediate();
   ctx.emit({ type: 'datasetsChanged', identityId });
+  return at;
 }
 
-/** Returns false when the key already held this value (nothing to sync). */
-export function putRecord(ctx: StoreContext, identityId: string, dataset: string, key: string, value: string): boolean {
-  return putRecords(ctx, identityId, dataset, [{ key, value }]) > 0;
+/** Changed false when the key already held this value (nothing to sync); then the record's own time. */
+export function putRecord(ctx: StoreContext, identityId: string, dataset: string, key: string, value: string): WriteOutcome {
+  const at = ctx.now();
+  if (putRecords(ctx, identityId, dataset, [{ key, value }], at) > 0) return { changed: true, modifiedAt: at };
+  return { changed: false, modifiedAt: recordRow(ctx, identityId, dataset, key)?.device_last_modified ?? at };
 }
 
 /**
  * Puts many records in ONE transaction (an import): every key and value is checked before anything
  * is written, and a batch that would pass the records limit writes nothing. Returns how many changed.
  */
-export function putRecords(ctx: StoreContext, identityId: string, dataset: string, records: readonly { key: string; value: string }[]): number {
+export function putRecords(
+  ctx: StoreContext,
+  identityId: string,
+  dataset: string,
+  records: readonly { key: string; value: string }[],
+  /** The time every record written carries: one write, one time. */
+  at = ctx.now(),
+): number {
   for (const { key, value } of records) {
     checkKey(key, ctx.limits);
     checkValue(value, ctx.limits);
@@ -85,7 +107,7 @@ export function putRecords(ctx: StoreContext, identityId: string, dataset: strin
         seen.add(key);
         if (!again && !held.has(key)) {
           checkRecordCount((live += 1), ctx.limits);
-          fresh.push({ key, value, dirty: true, baseSyncCount: 0, deviceLastModified: ctx.now(), lastModifiedBy: ctx.deviceId });
+          fresh.push({ key, value, dirty: true, baseSyncCount: 0, deviceLastModified: at, lastModifiedBy: ctx.deviceId });
           count += 1;
           continue;
         }
@@ -96,7 +118,7 @@ export function putRecords(ctx: StoreContext, identityId: string, dataset: strin
           live += 1;
           checkRecordCount(live, ctx.limits);
         }
-        writeLocal(ctx, identityId, dataset, existing, key, value);
+        writeLocal(ctx, identityId, dataset, existing, key, value, at);
         count += 1;
       }
       insertNewRecords(ctx, identityId, dataset, fresh);
@@ -118,9 +140,11 @@ function keyOutsideLimits(key: string, ctx: StoreContext): boolean {
   }
 }
 
-export function removeRecord(ctx: StoreContext, identityId: string, dataset: string, key: string): boolean {
+/** Changed false (and no time) when the key held nothing. */
+export function removeRecord(ctx: StoreContext, identityId: string, dataset: string, key: string): WriteOutcome {
   // No limit check: any key that exists can be removed, whatever its size. Older versions stored
   // keys from the cloud that no local write would accept (over the limit, empty).
+  const at = ctx.now();
   const changed = ctx.db
     .transaction(() => {
       liveDatasetRow(ctx, identityId, dataset);
@@ -134,31 +158,39 @@ export function removeRecord(ctx: StoreContext, identityId: string, dataset: str
         recountDataset(ctx, identityId, dataset);
         return true;
       }
-      writeLocal(ctx, identityId, dataset, existing, key, null);
+      writeLocal(ctx, identityId, dataset, existing, key, null, at);
       return true;
     })
     .immediate();
   if (changed) ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
-  return changed;
+  return { changed, modifiedAt: changed ? at : null };
 }
 
-function writeLocal(ctx: StoreContext, identityId: string, dataset: string, existing: RecordDbRow | undefined, key: string, value: string | null): void {
+function writeLocal(
+  ctx: StoreContext,
+  identityId: string,
+  dataset: string,
+  existing: RecordDbRow | undefined,
+  key: string,
+  value: string | null,
+  at: number,
+): void {
   writeRecord(ctx, identityId, dataset, existing, {
     key,
     value,
     dirty: true,
     baseSyncCount: existing?.base_sync_count ?? 0,
-    deviceLastModified: ctx.now(),
+    deviceLastModified: at,
     lastModifiedBy: ctx.deviceId,
   });
 }
 
-/** Settles one conflict: keep mine (pushed over theirs), keep theirs, or a new value (pushed). */
-export function resolveConflict(ctx: StoreContext, identityId: string, dataset: string, key: string, resolution: ConflictResolution): void {
+/** Settles one conflict: keep mine (pushed over theirs), keep theirs, or a new value (pushed). Always a change. */
+export function resolveConflict(ctx: StoreContext, identityId: string, dataset: string, key: string, resolution: ConflictResolution): WriteOutcome {
   if ('value' in resolution) checkValue(resolution.value, ctx.limits);
   const policy: ConflictPolicy =
     'value' in resolution ? { value: resolution.value } : resolution.keep === 'mine' ? 'local' : 'remote';
-  ctx.db
+  const after = ctx.db
     .transaction(() => {
       liveDatasetRow(ctx, identityId, dataset);
       const conflict = conflictRow(ctx, identityId, dataset, key);
@@ -168,20 +200,23 @@ export function resolveConflict(ctx: StoreContext, identityId: string, dataset: 
       }
       const remote = remoteSideOf(conflict);
       applyMergeAction(ctx, identityId, dataset, local, remote, resolveByPolicy(localSideOf(local), remote, policy, ctx.deviceId));
+      return recordRow(ctx, identityId, dataset, key);
     })
     .immediate();
   ctx.emit({ type: 'conflictsChanged', identityId, dataset });
   ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
+  return { changed: true, modifiedAt: after === undefined || after.deleted === 1 ? null : after.device_last_modified };
 }
 
-/** Sets the policy and settles the open conflicts it now decides (all but `manual`'s). */
-export function setConflictPolicy(ctx: StoreContext, identityId: string, dataset: string, policy: ConflictPolicyName): void {
+/** Sets the policy and settles the open conflicts it now decides (all but `manual`'s). False when it was already the policy. */
+export function setConflictPolicy(ctx: StoreContext, identityId: string, dataset: string, policy: ConflictPolicyName): boolean {
   if (!CONFLICT_POLICIES.includes(policy)) {
     throw new AppError('IPC_BAD_INPUT', `A conflict policy is one of ${CONFLICT_POLICIES.join(', ')}.`);
   }
+  let changed = false;
   const settled = ctx.db
     .transaction(() => {
-      liveDatasetRow(ctx, identityId, dataset);
+      changed = liveDatasetRow(ctx, identityId, dataset).policy !== policy;
       ctx.sql('UPDATE datasets SET policy = ? WHERE identity_id = ? AND name = ?').run(policy, identityId, dataset);
       if (policy === 'manual') return 0;
       const keys = ctx.sql('SELECT key FROM conflicts WHERE identity_id = ? AND dataset = ?').pluck().all(identityId, dataset) as string[];
@@ -200,6 +235,7 @@ export function setConflictPolicy(ctx: StoreContext, identityId: string, dataset
     ctx.emit({ type: 'conflictsChanged', identityId, dataset });
     ctx.emit({ type: 'recordsChanged', identityId, dataset, origin: 'local' });
   }
+  return changed || settled > 0;
 }
 
 export function setWorkOffline(ctx: StoreContext, on: boolean): void {
@@ -213,7 +249,9 @@ export function setWorkOffline(ctx: StoreContext, on: boolean): void {
 export function removeIdentityData(ctx: StoreContext, identityId: string): void {
   ctx.db
     .transaction(() => {
-      for (const table of ['records', 'conflicts', 'datasets']) ctx.sql(`DELETE FROM ${table} WHERE identity_id = ?`).run(identityId);
+      for (const table of ['records', 'conflicts', 'datasets', 'pull_progress', 'device_names']) {
+        ctx.sql(`DELETE FROM ${table} WHERE identity_id = ?`).run(identityId);
+      }
     })
     .immediate();
   // The WAL still holds the old pages until a checkpoint copies them back and truncates it.

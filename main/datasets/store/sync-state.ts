@@ -129,3 +129,12 @@ export function pendingChanges(ctx: ReadContext, identityId: string, dataset: st
     return { state: stateOf(ctx, identityId, row), records, more: rows.length > records.length };
   });
 }
+
+/**
+ * The one meaning of "pending" (docs/sync-protocol.md, "Pending and unsynced"): the records a sync
+ * would send — changed here, not waiting on a conflict — plus one when a create or delete of the
+ * dataset itself waits to be pushed. The status bar, the dataset list and the sign-out dialog all count so.
+ */
+export function pendingChangesOf(pendingRecords: number, headerWaits: boolean): number {
+  return pendingRecords + (headerWaits ? 1 : 0);
+}

@@ -2,6 +2,7 @@
 // state each dataset is in, the next commit's worth of dirty records, and recording what a commit or
 // a pull achieved. Apart from the user's DatasetStore, so the bridge never sees the engine's ledger.
 import type { Logger } from '../../platform/log';
+import * as devices from './device-names';
 import type { PulledRecord } from './merge-record';
 import * as bookkeeping from './sync-bookkeeping';
 import type { MergeTally as MergeTallyOf } from './merge-pulled-records';
@@ -14,6 +15,7 @@ export type { DatasetSyncState, PendingBatch, PendingOptions, PendingRecord } fr
 export type { PulledRecord } from './merge-record';
 export type { MergeTally } from './merge-pulled-records';
 export type { PullPlan, PullRangeProgress } from './streamed-pull';
+export type { KnownDevice } from './device-names';
 
 export interface SyncStorage {
   /** One dataset's sync state, deleted ones included; undefined if this copy never knew it. */
@@ -50,11 +52,15 @@ export interface SyncStorage {
   finishPull(identityId: string, dataset: string, header: bookkeeping.PullHeader, recordsMerged: number): boolean;
   /** A sync found these datasets unchanged: only their last-synced time moves. */
   noteSynced(identityId: string, datasets: readonly string[]): void;
+  /** The name this device tells the cloud and since when (0: the computer's name); undefined: none to tell. */
+  deviceName(): { name: string; renamedAt: number } | undefined;
+  /** The names the identity's other devices tell in the cloud now (this device's own is ignored). */
+  noteDevices(identityId: string, known: readonly devices.KnownDevice[]): void;
   /** Calls `listener` after each committed change (a local write changes "N changes pending"); returns the unsubscribe. */
   subscribe(listener: (event: DatasetStoreEvent) => void): () => void;
 }
 
-export function syncStorageOf(ctx: StoreContext, log: Logger, subscribe: SyncStorage['subscribe']): SyncStorage {
+export function syncStorageOf(ctx: StoreContext, log: Logger, subscribe: SyncStorage['subscribe'], defaultDeviceName?: string): SyncStorage {
   return {
     syncState: (identityId, dataset) => state.syncState(ctx, identityId, dataset),
     listSyncStates: (identityId) => state.listSyncStates(ctx, identityId),
@@ -84,6 +90,8 @@ export function syncStorageOf(ctx: StoreContext, log: Logger, subscribe: SyncSto
       return finished;
     },
     noteSynced: (identityId, datasets) => bookkeeping.noteSynced(ctx, identityId, datasets),
+    deviceName: () => devices.publishedName(ctx, defaultDeviceName),
+    noteDevices: (identityId, known) => void devices.noteDevices(ctx, identityId, known),
     subscribe,
   };
 }

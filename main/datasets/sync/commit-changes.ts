@@ -44,7 +44,7 @@ export async function commitChanges(ctx: SyncContext, dataset: string, header: r
     if (sent.outcome === 'conflict') return { outcome: 'conflict', pushed };
     landed = true;
     pushed += sent.records.length;
-    ctx.progress(dataset, sent.records.length);
+    ctx.progress(dataset, { pushed: sent.records.length });
     if (!batch.more && sent.records.length === batch.records.length) break;
     afterKey = sent.records.at(-1)?.key;
   }

@@ -5,7 +5,8 @@ import { createRepeatLog, type Logger } from '../../platform/log';
 import { toAppErrorView, type AppErrorView } from '../../../shared/errors';
 import type * as remote from '../../aws/dataset-table';
 import type { SyncStorage } from '../store/sync-storage';
-import { syncStatusOf, type DatasetWarning, type EngineStatus, type UnsupportedDataset } from './sync-status';
+import type { SyncStep } from './sync-context';
+import { syncStatusOf, type DatasetWarning, type EngineStatus, type SyncProgress, type UnsupportedDataset } from './sync-status';
 
 /** At most this many unsupported datasets are listed in the status (the rest are only counted in the log). */
 const MAX_UNSUPPORTED_LISTED = 50;
@@ -16,9 +17,10 @@ export const PUBLISH_INTERVAL_MS = 250;
 export interface StatusTracker {
   status(): EngineStatus;
   subscribe(listener: (status: EngineStatus) => void): () => void;
-  /** A dataset's sync starts, with `total` records found to do so far. */
-  started(dataset: string, total: number): void;
-  progress(dataset: string, done: number, found?: number): void;
+  /** A dataset's sync starts, with `toSend` records found to send so far. */
+  started(dataset: string, toSend: number): void;
+  /** Records a step received or sent: counted apart. */
+  progress(dataset: string, step: SyncStep): void;
   malformed(item: remote.MalformedItem): void;
   /** A dataset's sync ended: with `error`, or cleanly. */
   ended(dataset: string, error?: unknown): void;
@@ -33,7 +35,7 @@ export interface StatusTracker {
 export function createStatusTracker(options: { storage: SyncStorage; identityId: string; isOnline(): boolean; log: Logger; now?: () => number }): StatusTracker {
   const { storage, identityId, log } = options;
   const listeners = new Set<(status: EngineStatus) => void>();
-  const syncing = new Map<string, { done: number; total: number }>();
+  const syncing = new Map<string, SyncProgress>();
   const errors = new Map<string, AppErrorView>();
   // A dataset failing the same way every 15 s is logged once, then counted (the log holds 1 MiB).
   const repeats = createRepeatLog(log, { now: options.now });
@@ -75,6 +77,7 @@ export function createStatusTracker(options: { storage: SyncStorage; identityId:
     }
   }
   const stopStore = storage.subscribe((event) => {
+    if (event.type === 'deviceRenamed' || event.type === 'devicesChanged') return;
     if (event.type !== 'workOfflineChanged' && event.identityId !== identityId) return;
     publishSoon();
   });
@@ -94,15 +97,17 @@ export function createStatusTracker(options: { storage: SyncStorage; identityId:
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    started(dataset, total) {
-      syncing.set(dataset, { done: 0, total });
+    started(dataset, toSend) {
+      syncing.set(dataset, { done: 0, total: toSend, pulled: 0 });
       publish();
     },
-    progress(dataset, done, found = 0) {
+    progress(dataset, step) {
       const current = syncing.get(dataset);
       if (current === undefined) return;
-      current.done += done;
-      current.total += found;
+      current.pulled += step.pulled ?? 0;
+      current.done += step.pushed ?? 0;
+      // A pull can leave more to send (a conflict the `local` policy keeps): never "5 of 3".
+      current.total = Math.max(current.total, current.done);
       publishSoon();
     },
     malformed(item) {

@@ -61,7 +61,7 @@ export async function pullChanges(ctx: SyncContext, dataset: string, header: rem
         result.resolvedByPolicy += tally.resolvedByPolicy;
         result.ignored += tally.ignored;
         result.conflicts = [...new Set([...result.conflicts, ...tally.conflicts])];
-        ctx.progress(dataset, page.records.length, page.records.length);
+        ctx.progress(dataset, { pulled: page.records.length });
       },
       ctx.malformed,
     );

@@ -12,14 +12,19 @@ export interface SyncContext {
   deviceId: string;
   now(): number;
   log: Logger;
-  /** Told how many records a step has done, and how many more it found to do. */
-  progress(dataset: string, done: number, found?: number): void;
+  /** Told how many records a step has received (a pull's page) or sent (a commit): never the two mixed. */
+  progress(dataset: string, step: SyncStep): void;
   /** What one commit may hold (see commit-budget.ts). */
   budget: remote.CommitBudget;
   /** How many sub-ranges a pull reads side by side (pull-changes.ts's PULL_RANGES unless set). */
   pullRanges?: number;
   /** Told of each remote item skipped as malformed: it never reaches the store. */
   malformed?(item: remote.MalformedItem): void;
+}
+
+export interface SyncStep {
+  pulled?: number;
+  pushed?: number;
 }
 
 export interface DatasetSyncResult {

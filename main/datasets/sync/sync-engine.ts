@@ -4,7 +4,7 @@
 // what needs state: one sync per dataset at a time (keyed-lock.ts), overlapping "sync all" requests
 // merged (single-flight.ts), and the status (engine-status.ts).
 import * as remote from '../../aws/dataset-table';
-import { silentLogger, type Logger } from '../../platform/log';
+import { createRepeatLog, silentLogger, type Logger } from '../../platform/log';
 import { offline } from '../../platform/network-failure';
 import { toAppErrorView } from '../../../shared/errors';
 import type { DAMAGED } from '../lifecycle';
@@ -13,6 +13,7 @@ import { backoffOf, type Backoff } from './backoff';
 import { ENGINE_COMMIT_BUDGET } from './commit-budget';
 import { datasetsToSync } from './datasets-to-sync';
 import { createStatusTracker } from './engine-status';
+import { exchangeDeviceNames } from './exchange-device-names';
 import { createKeyedLock } from './keyed-lock';
 import { createSingleFlight } from './single-flight';
 import { emptyResult, type DatasetSyncResult, type SyncContext } from './sync-context';
@@ -23,7 +24,10 @@ export type { DatasetStatus, DatasetWarning, EngineStatus, UnsupportedDataset } 
 export type { DatasetSyncResult } from './sync-context';
 
 export interface SyncReport {
+  /** The datasets the sync visited (their header moved, or they had changes here), each with what it did. */
   datasets: DatasetSyncResult[];
+  /** The datasets the one header Query found unchanged on both sides: nothing to do. */
+  unchanged: string[];
 }
 
 export interface SyncEngineOptions {
@@ -63,6 +67,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const status = createStatusTracker({ storage, identityId: table.identityId, isOnline: options.isOnline, log, now: options.now });
   const locks = createKeyedLock();
   const all = createSingleFlight(runAll);
+  const deviceFailures = createRepeatLog(log, { now: options.now });
   let closed = false;
   const ctx: SyncContext = {
     storage,
@@ -98,18 +103,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       throw offline();
     }
     const malformed: remote.MalformedItem[] = [];
-    let headers: remote.RemoteHeader[];
+    let heads: remote.PartitionHeads;
     try {
-      headers = await remote.queryHeaders(table, (item) => malformed.push(item));
+      heads = await remote.queryHeads(table, (item) => malformed.push(item));
       status.headersRead();
     } catch (error) {
       status.headersRead(error);
       throw error;
     }
+    const { headers } = heads;
+    // Before any dataset: a conflict this sync finds already shows the other device's latest name.
+    await exchangeDeviceNames(ctx, heads, deviceFailures);
     const found = datasetsToSync(headers, storage.listSyncStates(ctx.identityId), malformed);
     status.noteUnsupported(found.unsupported);
     storage.noteSynced(ctx.identityId, found.unchanged);
-    const report: SyncReport = { datasets: [] };
+    const report: SyncReport = { datasets: [], unchanged: found.unchanged };
     for (const { dataset, header } of found.visit) {
       if (stopped()) break;
       report.datasets.push(await syncOne(dataset, header).catch((error: unknown) => emptyResult(dataset, toAppErrorView(error))));

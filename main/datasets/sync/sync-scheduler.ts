@@ -22,8 +22,8 @@ export interface SyncSchedulerOptions {
 }
 
 export interface SyncScheduler {
-  /** "Sync now": all datasets, or one; rejects with the sync's error (OFFLINE when offline). */
-  syncNow(dataset?: string): Promise<SyncReport | void>;
+  /** "Sync now": all datasets, or one, and what it did; rejects with the sync's error (OFFLINE when offline). */
+  syncNow(dataset?: string): Promise<SyncReport>;
   stop(): void;
 }
 
@@ -63,6 +63,8 @@ export function startSyncScheduler(options: SyncSchedulerOptions): SyncScheduler
       if (!event.workOffline) runSync('work offline switched off');
       return;
     }
+    // The cloud hears the new name with the next sync, as soon as a change would be.
+    if (event.type === 'deviceRenamed') return afterChange();
     if (event.identityId !== identityId) return;
     if (event.type === 'recordsChanged' && event.origin === 'local') afterChange();
     // A create or delete here; the engine's own bookkeeping during a sync says the same, and is not a change.
@@ -77,7 +79,7 @@ export function startSyncScheduler(options: SyncSchedulerOptions): SyncScheduler
 
   return {
     syncNow(dataset) {
-      if (dataset !== undefined) return engine.syncDataset(dataset).then(() => undefined);
+      if (dataset !== undefined) return engine.syncDataset(dataset).then((result) => ({ datasets: [result], unchanged: [] }));
       return engine.syncAll();
     },
     stop() {

@@ -4,12 +4,20 @@
 // sign-out, stopping sync and removing an identity's data. Each identity's sync, with its own
 // DynamoDB client, is identity-sync.ts.
 import type { CloudProfile } from '../../../shared/cloud-profile';
+import { toAppErrorView, type AppErrorView } from '../../../shared/errors';
 import type { CognitoCredentials } from '../../aws/cognito-credentials';
 import { silentLogger, type Logger } from '../../platform/log';
 import type { Platform } from '../../platform/platform';
 import type { DatasetStore, SyncStorage, UnsyncedChanges } from '../store/dataset-store';
 import { startIdentitySync, stopIdentitySync, type IdentitySyncDeps, type Running } from './identity-sync';
-import type { EngineStatus } from './sync-engine';
+import { emptyResult } from './sync-context';
+import type { EngineStatus, SyncReport } from './sync-engine';
+
+/**
+ * What one "sync now" did: per dataset, what it pulled and pushed and any error of its own; `error`
+ * when the sync as a whole could not run (OFFLINE, the header Query refused) — then nothing was visited.
+ */
+export type SyncOutcome = SyncReport & { error?: AppErrorView };
 
 /** What sync needs of the sign-in session: who is signed in, and being told when that changes. */
 export interface SyncSession {
@@ -39,8 +47,8 @@ export interface SyncService {
   identityId(): Promise<string>;
   /** The signed-in identity's sync status; NOT_SIGNED_IN when nobody is signed in. */
   status(): Promise<{ identityId: string; status: EngineStatus }>;
-  /** Runs a sync now (one dataset, or all) and resolves when it has finished, however it ended. */
-  syncNow(dataset?: string): Promise<void>;
+  /** Runs a sync now (one dataset, or all) and resolves when it has finished, however it ended, with what it did. */
+  syncNow(dataset?: string): Promise<SyncOutcome>;
   /** The profile's "Work offline" switch: on, nothing touches the network; off, a sync runs at once. */
   setWorkOffline(workOffline: boolean): Promise<void>;
   /** Calls `listener` whenever the signed-in identity's sync status changes. */
@@ -129,7 +137,15 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     },
     async syncNow(dataset) {
       const { scheduler } = await signedIn();
-      await scheduler.syncNow(dataset).catch((error: unknown) => log.info('sync now ended in an error', { code: (error as { code?: string }).code }));
+      try {
+        return await scheduler.syncNow(dataset);
+      } catch (caught) {
+        const error = toAppErrorView(caught);
+        log.info('sync now ended in an error', { code: error.code });
+        // One dataset's own failure is that dataset's; offline, nothing ran at all.
+        if (dataset !== undefined && error.code !== 'OFFLINE') return { datasets: [emptyResult(dataset, error)], unchanged: [] };
+        return { datasets: [], unchanged: [], error };
+      }
     },
     async setWorkOffline(workOffline) {
       store.setWorkOffline(workOffline);

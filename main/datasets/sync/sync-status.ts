@@ -1,7 +1,7 @@
 // What the status bar shows, per dataset and overall, from the store's sync states and what the
 // engine is doing right now. Pure, so each state is shown by a unit test.
 import type { AppErrorView } from '../../../shared/errors';
-import type { DatasetSyncState } from '../store/sync-storage';
+import { pendingChangesOf, type DatasetSyncState } from '../store/sync-state';
 
 /** Items of the dataset's cloud copy that sync skipped as malformed (see dataset-table's MalformedItem). */
 export interface DatasetWarning {
@@ -12,12 +12,22 @@ export interface DatasetWarning {
 
 export type DatasetStatus = (
   | { state: 'synced'; lastSyncedAt: number | null }
-  | { state: 'syncing'; done: number; total: number }
+  | ({ state: 'syncing' } & SyncProgress)
   | { state: 'offline'; pending: number }
   | { state: 'pending'; pending: number }
   | { state: 'conflicts'; conflicts: number; pending: number }
   | { state: 'error'; error: AppErrorView; pending: number }
 ) & { warning?: DatasetWarning };
+
+/**
+ * How far a sync has got, pulls and pushes apart: `done` of `total` records sent (the changes it found
+ * to send), and `pulled` records received so far (how many a pull brings is known only when it ends).
+ */
+export interface SyncProgress {
+  done: number;
+  total: number;
+  pulled: number;
+}
 
 /** A dataset of the cloud this app leaves alone: a name it refuses, or a damaged header and no copy here. */
 export interface UnsupportedDataset {
@@ -28,12 +38,14 @@ export interface UnsupportedDataset {
 export interface EngineStatus {
   /** The most pressing state: syncing, offline, error, conflicts, pending, synced. */
   overall: DatasetStatus['state'];
-  /** Changes here not yet on the remote (a pending create or delete counts as one). */
+  /** Changes the next sync sends (see pendingChangesOf): conflicted records are not among them. */
   pending: number;
   conflicts: number;
-  /** Records done of total while syncing. */
+  /** While syncing: records sent of those to send, over every dataset being synced. */
   done: number;
   total: number;
+  /** While syncing: records received, over every dataset being synced. */
+  pulled: number;
   error?: AppErrorView;
   /**
    * Keyed by dataset name, which the user chooses: a null-prototype object, so `__proto__` or
@@ -47,7 +59,7 @@ export interface EngineStatus {
 export interface EngineActivity {
   online: boolean;
   /** Datasets being synced now, with their progress. */
-  syncing: ReadonlyMap<string, { done: number; total: number }>;
+  syncing: ReadonlyMap<string, SyncProgress>;
   /** The last sync's error per dataset (cleared by a sync that succeeds). */
   errors: ReadonlyMap<string, AppErrorView>;
   /** The header Query's error, which stops every dataset. */
@@ -63,8 +75,9 @@ export function syncStatusOf(states: readonly DatasetSyncState[], activity: Engi
   let conflicts = 0;
   let done = 0;
   let total = 0;
+  let pulled = 0;
   for (const state of states) {
-    const changes = state.pendingRecords + (state.headerPending || state.deletePending ? 1 : 0);
+    const changes = pendingChangesOf(state.pendingRecords, state.headerPending || state.deletePending);
     pending += changes;
     conflicts += state.conflicts;
     if (state.deleted && !state.deletePending) continue;
@@ -73,7 +86,8 @@ export function syncStatusOf(states: readonly DatasetSyncState[], activity: Engi
     if (progress !== undefined) {
       done += progress.done;
       total += progress.total;
-      datasets[state.name] = { state: 'syncing', ...progress };
+      pulled += progress.pulled;
+      datasets[state.name] = { state: 'syncing', done: progress.done, total: progress.total, pulled: progress.pulled };
     } else if (!activity.online && changes > 0) datasets[state.name] = { state: 'offline', pending: changes };
     else if (error !== undefined) datasets[state.name] = { state: 'error', error, pending: changes };
     else if (state.conflicts > 0) datasets[state.name] = { state: 'conflicts', conflicts: state.conflicts, pending: changes };
@@ -96,6 +110,7 @@ export function syncStatusOf(states: readonly DatasetSyncState[], activity: Engi
     conflicts,
     done,
     total,
+    pulled,
     ...(error === undefined ? {} : { error }),
     datasets,
     ...(activity.unsupported?.length ? { unsupported: [...activity.unsupported] } : {}),

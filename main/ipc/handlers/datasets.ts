@@ -1,10 +1,11 @@
 // The bridge's dataset, record and conflict commands, over the local store. Every one acts for the
 // signed-in identity only (NOT_SIGNED_IN otherwise); values cross in full only on records.get, on
 // an export's records.list (a page bounded in bytes) and in conflicts (bounded in bytes too).
-import { RECORDS_PAGE_BYTES, type CommandName, type RecordListItem } from '../../../shared/ipc-contract';
-import type { DatasetStore, ListedRecord } from '../../datasets/store/dataset-store';
+import { RECORDS_PAGE_BYTES, type CommandName, type RecordListItem, type WriteResult } from '../../../shared/ipc-contract';
+import type { DatasetStore, ListedRecord, WriteOutcome } from '../../datasets/store/dataset-store';
 import { createImportStaging, type ImportStaging } from '../../datasets/store/import-staging';
 import type { Handlers } from '../router';
+import { deviceLabel, deviceNamer, type DeviceNamer } from './devices';
 
 /** What a list shows of a value; records.get gives the rest. */
 export const PREVIEW_CHARS = 200;
@@ -13,31 +14,37 @@ export interface DataAccess {
   store: DatasetStore;
   /** The signed-in user's Cognito identity ID; throws NOT_SIGNED_IN when nobody is signed in. */
   identityId(): Promise<string>;
-  /** This device's ID, to tell "this device" from another in a conflict. */
-  deviceId: string;
   /** Where imports wait for their commit (the app drops it at sign-out); a private one otherwise. */
   imports?: ImportStaging;
 }
 
 type DatasetCommand = Extract<CommandName, `datasets.${string}` | `records.${string}` | `conflicts.${string}` | 'session.unsyncedChanges'>;
 
-/** A listed record as the contract names it: the (possibly cut) value is its preview. */
-function rowOf({ value, ...record }: ListedRecord): RecordListItem {
-  return { ...record, preview: value };
+/** A listed record as the contract names it: the (possibly cut) value is its preview, its writer a name. */
+function rowOf({ value, lastModifiedBy, ...record }: ListedRecord, namer: DeviceNamer): RecordListItem {
+  return { ...record, preview: value, modifiedBy: deviceLabel(namer(lastModifiedBy)) };
+}
+
+function written(outcome: WriteOutcome): WriteResult {
+  return { ok: true, changed: outcome.changed, modifiedAt: outcome.modifiedAt };
 }
 
 export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetCommand> {
   const { store } = access;
   const imports = access.imports ?? createImportStaging();
-  const device = (id: string) => (id === access.deviceId ? 'this device' : `another device (${id.slice(0, 8)})`);
   const ok = { ok: true } as const;
   // Each handler asks for the identity first, so a signed-out request touches nothing.
   const who = () => access.identityId();
-  const conflictView = (conflict: ReturnType<DatasetStore['listConflicts']>[number]) => ({
+  type Conflict = ReturnType<DatasetStore['listConflicts']>[number];
+  const sideView = (side: Conflict['mine'], namer: DeviceNamer) => {
+    const device = namer(side.modifiedBy);
+    return { value: side.value, deviceLastModified: side.deviceLastModified, modifiedBy: deviceLabel(device), device };
+  };
+  const conflictView = (conflict: Conflict, namer: DeviceNamer) => ({
     dataset: conflict.dataset,
     key: conflict.key,
-    mine: { ...conflict.mine, modifiedBy: device(conflict.mine.modifiedBy) },
-    theirs: { value: conflict.theirs.value, deviceLastModified: conflict.theirs.deviceLastModified, modifiedBy: device(conflict.theirs.modifiedBy) },
+    mine: sideView(conflict.mine, namer),
+    theirs: sideView(conflict.theirs, namer),
     detectedAt: conflict.detectedAt,
   });
 
@@ -46,14 +53,11 @@ export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetComma
     'datasets.list': async () => store.listDatasets(await who()),
     'datasets.openOrCreate': async ({ dataset }) => store.openOrCreate(await who(), dataset),
     'datasets.get': async ({ dataset }) => store.getDataset(await who(), dataset),
-    'datasets.delete': async ({ dataset }) => {
-      store.deleteDataset(await who(), dataset);
-      return ok;
-    },
+    'datasets.delete': async ({ dataset }) => ({ ok: true, changed: true, modifiedAt: store.deleteDataset(await who(), dataset) }),
     'datasets.setPolicy': async ({ dataset, policy }) => {
       const id = await who();
-      store.setConflictPolicy(id, dataset, policy);
-      return store.getDataset(id, dataset);
+      const changed = store.setConflictPolicy(id, dataset, policy);
+      return { ...store.getDataset(id, dataset), changed };
     },
     'datasets.importBegin': async ({ dataset }) => {
       // Read before the identity: a sign-out while it is looked up drops the staging, and this begin.
@@ -63,10 +67,18 @@ export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetComma
       return { importId: imports.begin(id, dataset, generation) };
     },
     'datasets.importChunk': async ({ importId, records }) => ({ received: imports.add(await who(), importId, records) }),
+    'datasets.importPreview': async ({ importId }) => {
+      const id = await who();
+      const { dataset, records } = imports.peek(id, importId);
+      return store.compareImport(id, dataset, records);
+    },
     'datasets.importCommit': async ({ importId }) => {
       const id = await who();
       const { dataset, records } = imports.take(id, importId);
-      return { imported: store.putMany(id, dataset, [...records].map(([key, value]) => ({ key, value }))) };
+      // Compared and written in the same turn of the event loop: no other write comes between.
+      const comparison = store.compareImport(id, dataset, records);
+      const imported = store.putMany(id, dataset, [...records].map(([key, value]) => ({ key, value })));
+      return { ...comparison, imported };
     },
     'datasets.importCancel': async ({ importId }) => {
       imports.cancel(await who(), importId);
@@ -75,7 +87,8 @@ export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetComma
 
     'records.list': async ({ dataset, prefix, cursor, offset, count, limit, full }) => {
       // Bounded in bytes as well as in records: a page of whole values ends early, with a cursor.
-      const page = store.listRecords(await who(), dataset, {
+      const id = await who();
+      const page = store.listRecords(id, dataset, {
         prefix,
         cursor,
         offset,
@@ -84,22 +97,27 @@ export function datasetHandlers(access: DataAccess): Pick<Handlers, DatasetComma
         maxBytes: RECORDS_PAGE_BYTES,
         ...(full ? {} : { previewChars: PREVIEW_CHARS }),
       });
-      return { records: page.records.map(rowOf), nextCursor: page.nextCursor, ...(page.total === undefined ? {} : { total: page.total }) };
+      const namer = deviceNamer(store, id, page.records.map((record) => record.lastModifiedBy));
+      const records = page.records.map((record) => rowOf(record, namer));
+      return { records, nextCursor: page.nextCursor, ...(page.total === undefined ? {} : { total: page.total }) };
     },
-    'records.get': async ({ dataset, key }) => store.getRecord(await who(), dataset, key) ?? null,
-    'records.put': async ({ dataset, key, value }) => {
-      store.put(await who(), dataset, key, value);
-      return ok;
+    'records.get': async ({ dataset, key }) => {
+      const id = await who();
+      const found = store.getRecord(id, dataset, key);
+      if (found === undefined) return null;
+      const { lastModifiedBy, ...record } = found;
+      const device = deviceNamer(store, id, [lastModifiedBy])(lastModifiedBy);
+      return { ...record, modifiedBy: deviceLabel(device), device };
     },
-    'records.remove': async ({ dataset, key }) => {
-      store.remove(await who(), dataset, key);
-      return ok;
-    },
+    'records.put': async ({ dataset, key, value }) => written(store.put(await who(), dataset, key, value)),
+    'records.remove': async ({ dataset, key }) => written(store.remove(await who(), dataset, key)),
 
-    'conflicts.list': async ({ dataset }) => store.listConflicts(await who(), dataset, { maxBytes: RECORDS_PAGE_BYTES }).map(conflictView),
-    'conflicts.resolve': async ({ dataset, key, resolution }) => {
-      store.resolveConflict(await who(), dataset, key, resolution);
-      return ok;
+    'conflicts.list': async ({ dataset }) => {
+      const id = await who();
+      const conflicts = store.listConflicts(id, dataset, { maxBytes: RECORDS_PAGE_BYTES });
+      const namer = deviceNamer(store, id, conflicts.flatMap((conflict) => [conflict.mine.modifiedBy, conflict.theirs.modifiedBy]));
+      return conflicts.map((conflict) => conflictView(conflict, namer));
     },
+    'conflicts.resolve': async ({ dataset, key, resolution }) => written(store.resolveConflict(await who(), dataset, key, resolution)),
   };
 }

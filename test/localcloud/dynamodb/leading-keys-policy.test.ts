@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../../localcloud/dynamodb/leading-keys-policy';
+import { deviceSortKey, HEADS_PREFIX } from '../../../main/aws/table-schema';
 
 const scope = { tableName: 'datasets', identityId: 'us-east-1:me' };
 const mine = { S: scope.identityId };
@@ -33,6 +34,15 @@ describe('the authenticated role policy', () => {
       tableName: scope.tableName,
       indexName: 'byOther',
     });
+  });
+
+  it("lets a device write its name item and read it with the headers in its own partition only, as any item", () => {
+    const named = (pk: unknown) => ({ TableName: scope.tableName, Item: { pk, sk: { S: deviceSortKey('device-1') }, name: { S: 'Laptop' }, renamedAt: { N: '1' } } });
+    expect(authorize('PutItem', named(mine), scope)).toBeUndefined();
+    expect(authorize('PutItem', named(theirs), scope)?.action).toBe('dynamodb:PutItem');
+    const heads = (pk: unknown) => query('#pk = :pk AND begins_with(#sk, :prefix)', { ':pk': pk, ':prefix': { S: HEADS_PREFIX } }, { '#pk': 'pk', '#sk': 'sk' });
+    expect(authorize('Query', heads(mine), scope)).toBeUndefined();
+    expect(authorize('Query', heads(theirs), scope)?.action).toBe('dynamodb:Query');
   });
 
   it('refuses a partition key that carries a second type beside the identity', () => {

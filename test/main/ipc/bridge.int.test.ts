@@ -20,8 +20,8 @@ import { profileFor } from '../../support/test-app';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SECRET = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]+|\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|refresh_?token|secretAccessKey|sessionToken/i;
 
-/** Commands anyone may call: they read or change only the session itself. */
-const PUBLIC_COMMANDS = ['app.cloud', 'session.get', 'session.signIn', 'session.cancelSignIn', 'session.signOut'] as const;
+/** Commands anyone may call: they read or change only the session itself, or this device (its name). */
+const PUBLIC_COMMANDS = ['app.cloud', 'session.get', 'session.signIn', 'session.cancelSignIn', 'session.signOut', 'device.get', 'device.rename'] as const;
 
 /** One valid input per data command, so that a refusal is about the session, not the input. */
 const VALID: { [C in (typeof SIGNED_IN_COMMANDS)[number]]: CommandInput<C> } = {
@@ -33,6 +33,7 @@ const VALID: { [C in (typeof SIGNED_IN_COMMANDS)[number]]: CommandInput<C> } = {
   'datasets.setPolicy': { dataset: 'Fuzzed', policy: 'remote' },
   'datasets.importBegin': { dataset: 'Fuzzed' },
   'datasets.importChunk': { importId: 'x', records: [{ key: 'k', value: 'v' }] },
+  'datasets.importPreview': { importId: 'x' },
   'datasets.importCommit': { importId: 'x' },
   'datasets.importCancel': { importId: 'x' },
   'records.list': { dataset: 'Fuzzed' },

@@ -228,7 +228,7 @@ describe('hostile and unlucky data through the bridge', () => {
     for (const importId of ids) await peer.call('datasets.importCancel', { importId });
     const again = valueOf<{ importId: string }>(await begin()).importId;
     expect(valueOf(await peer.call('datasets.importChunk', { importId: again, records: [{ key: 'fine', value: 'v' }] }))).toEqual({ received: 1 });
-    expect(valueOf(await peer.call('datasets.importCommit', { importId: again }))).toEqual({ imported: 1 });
+    expect(valueOf(await peer.call('datasets.importCommit', { importId: again }))).toMatchObject({ imported: 1, added: 1 });
     peer.close();
   }, 120_000);
 
@@ -271,7 +271,19 @@ describe('hostile and unlucky data through the bridge', () => {
     await ok('datasets.openOrCreate', { dataset: 'ProtoCopy' });
     const importId = valueOf<{ importId: string }>(await peer.call('datasets.importBegin', { dataset: 'ProtoCopy' })).importId;
     valueOf(await peer.call('datasets.importChunk', { importId, records: check.ok ? check.preview.records : [] }));
-    expect(valueOf(await peer.call('datasets.importCommit', { importId }))).toEqual({ imported: 15 });
+    expect(valueOf(await peer.call('datasets.importPreview', { importId }))).toEqual({ added: 15, replaced: 0, unchanged: 0, replacedKeys: [] });
+    expect(valueOf(await peer.call('datasets.importCommit', { importId }))).toEqual({ imported: 15, added: 15, replaced: 0, unchanged: 0, replacedKeys: [] });
+
+    // The same file over a copy that holds some of it: what is new, what it replaces (named), what stays.
+    valueOf(await peer.call('records.put', { dataset: 'Proto', key: '__proto__', value: 'changed here' }));
+    valueOf(await peer.call('records.put', { dataset: 'Proto', key: 'then', value: 'changed here' }));
+    valueOf(await peer.call('records.remove', { dataset: 'Proto', key: 'z' }));
+    const over = valueOf<{ importId: string }>(await peer.call('datasets.importBegin', { dataset: 'Proto' })).importId;
+    valueOf(await peer.call('datasets.importChunk', { importId: over, records: check.ok ? check.preview.records : [] }));
+    const preview = { added: 1, replaced: 2, unchanged: 12, replacedKeys: ['__proto__', 'then'] };
+    expect(valueOf(await peer.call('datasets.importPreview', { importId: over }))).toEqual(preview);
+    expect(valueOf(await peer.call('datasets.importCommit', { importId: over }))).toEqual({ ...preview, imported: 3 });
+    expect(valueOf(await peer.call('records.get', { dataset: 'Proto', key: 'then' }))).toMatchObject({ value: 'value of then' });
     expect((await listAll(peer, { dataset: 'ProtoCopy' })).keys.sort()).toEqual([...keys].sort());
     expect(valueOf(await peer.call('records.get', { dataset: 'ProtoCopy', key: '__proto__' }))).toMatchObject({ value: 'value of __proto__' });
     peer.close();

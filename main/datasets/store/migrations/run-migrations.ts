@@ -11,6 +11,7 @@ import { updateToSchemaVersion5 } from './05-records-rowid-table';
 import { updateToSchemaVersion6 } from './06-synced-generation';
 import { updateToSchemaVersion7 } from './07-dirty-counter';
 import { updateToSchemaVersion8 } from './08-pull-progress';
+import { updateToSchemaVersion9 } from './09-device-names';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const SCHEMA_MIGRATIONS: readonly Migration[] = [
   { version: 6, migrate: updateToSchemaVersion6 },
   { version: 7, migrate: updateToSchemaVersion7 },
   { version: 8, migrate: updateToSchemaVersion8 },
+  { version: 9, migrate: updateToSchemaVersion9 },
 ];
 
 export function schemaVersionOf(db: Database): number {

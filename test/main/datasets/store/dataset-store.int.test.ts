@@ -37,7 +37,8 @@ test('two identities on one profile never see each other’s datasets, records o
   expect(store.listDatasets(ALICE).map((d) => d.name)).toEqual(['notes']);
   expect(store.listDatasets(BOB).map((d) => d.name)).toEqual(['bob-extra', 'notes']);
   expect(thrown(() => store.getRecord(ALICE, 'bob-extra', 'x')).code).toBe('DATASET_NOT_FOUND');
-  expect(store.unsyncedChanges(ALICE).datasets).toEqual([{ name: 'notes', changes: 1, deleted: false }]);
+  // One record, and the create of the dataset: both wait to be pushed.
+  expect(store.unsyncedChanges(ALICE).datasets).toEqual([{ name: 'notes', changes: 2, pending: 2, conflicts: 0, deleted: false }]);
   store.close();
 });
 
@@ -49,11 +50,11 @@ test('"remove this device’s data" removes every trace of one identity from the
   for (let index = 0; index < 20; index += 1) store.put(ALICE, 'diary', `k${index}`, `${aliceValue}-${index}`);
   store.put(BOB, 'diary', 'k', 'bob-stays');
 
-  expect(store.unsyncedChanges(ALICE).total).toBe(20);
+  expect(store.unsyncedChanges(ALICE).total).toBe(21);
   store.removeIdentityData(ALICE);
 
   expect(store.listDatasets(ALICE)).toEqual([]);
-  expect(store.unsyncedChanges(ALICE)).toEqual({ total: 0, datasets: [] });
+  expect(store.unsyncedChanges(ALICE)).toEqual({ total: 0, pending: 0, conflicts: 0, datasets: [] });
   expect(store.getRecord(BOB, 'diary', 'k')?.value).toBe('bob-stays');
   // Not merely unlisted: the bytes are gone from the database and its WAL.
   for (const suffix of ['', '-wal']) {
@@ -79,7 +80,8 @@ describe('listing records', () => {
     expect(keys).not.toContain('a/005');
     expect(keys.every((key) => key.startsWith('a/'))).toBe(true);
     expect(allKeys(store, ALICE, 'big', undefined, 1000).flat()).toHaveLength(150);
-    expect(store.getDataset(ALICE, 'big')).toMatchObject({ recordCount: 150, pendingChanges: 151 });
+    // 151 records written here (one of them removed) and the dataset's create.
+    expect(store.getDataset(ALICE, 'big')).toMatchObject({ recordCount: 150, pendingChanges: 152 });
     store.close();
   });
 
@@ -105,7 +107,8 @@ describe('limits are enforced before anything is written', () => {
     expect(thrown(() => store.put(ALICE, 'limits', 'k'.repeat(129), 'v')).code).toBe('LIMIT_KEY_SIZE');
     expect(thrown(() => store.put(ALICE, 'limits', 'k', 'v'.repeat(192 * 1024 + 1))).code).toBe('LIMIT_VALUE_SIZE');
     expect(thrown(() => store.openOrCreate(ALICE, 'bad#name')).code).toBe('LIMIT_DATASET_NAME');
-    expect(store.getDataset(ALICE, 'limits')).toMatchObject({ recordCount: 0, pendingChanges: 0 });
+    // Only the create waits.
+    expect(store.getDataset(ALICE, 'limits')).toMatchObject({ recordCount: 0, pendingChanges: 1 });
     expect(store.listDatasets(ALICE)).toHaveLength(1);
     store.close();
   });
@@ -117,10 +120,10 @@ describe('limits are enforced before anything is written', () => {
     expect(thrown(() => store.putMany(ALICE, 'import', [{ key: 'a', value: '1' }, { key: '', value: '2' }])).code).toBe('LIMIT_KEY_SIZE');
     const tooMany = ['a', 'b', 'c', 'd'].map((key) => ({ key, value: key }));
     expect(thrown(() => store.putMany(ALICE, 'import', tooMany)).code).toBe('LIMIT_RECORDS_PER_DATASET');
-    expect(store.getDataset(ALICE, 'import')).toMatchObject({ recordCount: 1, pendingChanges: 1 });
+    expect(store.getDataset(ALICE, 'import')).toMatchObject({ recordCount: 1, pendingChanges: 2 });
 
     expect(store.putMany(ALICE, 'import', [{ key: 'kept', value: 'before' }, ...tooMany.slice(0, 3)])).toBe(3);
-    expect(store.getDataset(ALICE, 'import')).toMatchObject({ recordCount: 4, pendingChanges: 4 });
+    expect(store.getDataset(ALICE, 'import')).toMatchObject({ recordCount: 4, pendingChanges: 5 });
     store.close();
   });
 
@@ -169,7 +172,7 @@ describe('writes are durable', () => {
 
     const store = openTestStore({ profileDir });
     expect(store.getRecord(ALICE, 'durable', 'last')?.value).toBe('written just before the kill');
-    expect(store.getDataset(ALICE, 'durable')).toMatchObject({ recordCount: 50, pendingChanges: 50 });
+    expect(store.getDataset(ALICE, 'durable')).toMatchObject({ recordCount: 50, pendingChanges: 51 });
     store.close();
   });
 
@@ -194,13 +197,15 @@ describe('datasets', () => {
       recordCount: 0,
       bytes: 0,
       lastSyncedAt: null,
-      pendingChanges: 0,
+      // The create waits to be pushed: one change.
+      pendingChanges: 1,
       conflicts: 0,
       syncPending: true,
       policy: 'manual',
+      created: true,
     });
     store.put(ALICE, 'settings', 'théme', 'dark');
-    expect(store.openOrCreate(ALICE, 'settings')).toMatchObject({ recordCount: 1, bytes: 'théme'.length + 1 + 4, pendingChanges: 1 });
+    expect(store.openOrCreate(ALICE, 'settings')).toMatchObject({ recordCount: 1, bytes: 'théme'.length + 1 + 4, pendingChanges: 2, created: false });
     expect(store.listDatasets(ALICE)).toHaveLength(1);
     store.close();
   });
@@ -213,7 +218,7 @@ describe('datasets', () => {
     expect(store.listDatasets(ALICE)).toEqual([]);
     expect(thrown(() => store.put(ALICE, 'temp', 'k', 'v')).code).toBe('DATASET_NOT_FOUND');
     expect(thrown(() => store.deleteDataset(ALICE, 'temp')).code).toBe('DATASET_NOT_FOUND');
-    expect(store.unsyncedChanges(ALICE).datasets).toEqual([{ name: 'temp', changes: 1, deleted: true }]);
+    expect(store.unsyncedChanges(ALICE).datasets).toEqual([{ name: 'temp', changes: 1, pending: 1, conflicts: 0, deleted: true }]);
 
     store.openOrCreate(ALICE, 'temp');
     expect(store.getRecord(ALICE, 'temp', 'old')).toBeUndefined();
@@ -224,10 +229,13 @@ describe('datasets', () => {
   test('a put of the value a key already holds is no change to sync', () => {
     const store = openTestStore();
     store.openOrCreate(ALICE, 'same');
-    expect(store.put(ALICE, 'same', 'k', 'v')).toBe(true);
-    expect(store.put(ALICE, 'same', 'k', 'v')).toBe(false);
-    expect(store.remove(ALICE, 'same', 'missing')).toBe(false);
-    expect(store.getDataset(ALICE, 'same').pendingChanges).toBe(1);
+    const first = store.put(ALICE, 'same', 'k', 'v');
+    expect(first.changed).toBe(true);
+    // Unchanged: nothing written, and the time is the record's own (the first put's).
+    expect(store.put(ALICE, 'same', 'k', 'v')).toEqual({ changed: false, modifiedAt: first.modifiedAt });
+    expect(store.remove(ALICE, 'same', 'missing')).toEqual({ changed: false, modifiedAt: null });
+    // The record and the dataset's create.
+    expect(store.getDataset(ALICE, 'same').pendingChanges).toBe(2);
     store.close();
   });
 });

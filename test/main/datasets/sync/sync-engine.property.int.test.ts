@@ -228,7 +228,7 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
           const value = `${each.value}${index}`;
           prepare(target, name);
           noteReplaced(target, name, [key], seen);
-          if (target.store.put(target.identityId, name, key, value)) {
+          if (target.store.put(target.identityId, name, key, value).changed) {
             seen.writes.push({ dataset: name, key, value, time: clock, deviceId: target.deviceId });
           }
           break;
@@ -239,7 +239,7 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
           const key = KEYS[each.key]!;
           prepare(target, name);
           noteReplaced(target, name, [key], seen);
-          if (target.store.remove(target.identityId, name, key)) {
+          if (target.store.remove(target.identityId, name, key).changed) {
             seen.writes.push({ dataset: name, key, value: null, time: clock, deviceId: target.deviceId });
           }
           break;

@@ -263,7 +263,7 @@ test('any record key that exists can be removed, whatever its size', async () =>
     records: [{ key: long, value: 'x', syncCount: 1, deviceLastModified: 1, lastModifiedBy: 'another-device' }],
   });
   expect(b.records(dataset).get(long)).toBe('x');
-  expect(b.store.remove(b.identityId, dataset, long)).toBe(true);
+  expect(b.store.remove(b.identityId, dataset, long).changed).toBe(true);
   expect(b.records(dataset).has(long)).toBe(false);
   expect(b.store.getDataset(b.identityId, dataset)).toMatchObject({ recordCount: 0, bytes: 0 });
 });

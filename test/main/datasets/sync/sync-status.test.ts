@@ -16,6 +16,7 @@ test('everything on the remote is synced, with the last sync time', () => {
     conflicts: 0,
     done: 0,
     total: 0,
+    pulled: 0,
     datasets: { a: { state: 'synced', lastSyncedAt: 1_000 } },
   });
 });
@@ -30,13 +31,14 @@ test('offline, a dataset with changes says offline with its count; one without s
   expect(status).toMatchObject({ overall: 'offline', pending: 1, datasets: { a: { state: 'offline', pending: 1 }, b: { state: 'synced' } } });
 });
 
-test('while syncing, records done of total over every dataset being synced', () => {
-  const syncing = new Map([['a', { done: 3, total: 10 }], ['b', { done: 1, total: 2 }]]);
+test('while syncing, records sent of those to send, and records received apart, over every dataset being synced', () => {
+  const syncing = new Map([['a', { done: 3, total: 10, pulled: 7 }], ['b', { done: 1, total: 2, pulled: 0 }]]);
   expect(syncStatusOf([state('a'), state('b'), state('c')], { ...idle, syncing })).toMatchObject({
     overall: 'syncing',
     done: 4,
     total: 12,
-    datasets: { a: { state: 'syncing', done: 3, total: 10 }, c: { state: 'synced' } },
+    pulled: 7,
+    datasets: { a: { state: 'syncing', done: 3, total: 10, pulled: 7 }, c: { state: 'synced' } },
   });
 });
 
