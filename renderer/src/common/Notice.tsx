@@ -8,8 +8,21 @@ export interface NoticeView {
   message: string;
 }
 
+function severityOfNotice(notice: NoticeView) {
+  return notice.code === 'SIGNED_OUT' ? 'info' : severityOf(notice.code);
+}
+
+/**
+ * Whether a notice is over once the person's next action succeeds or they move to another screen:
+ * errors and information are about what just happened; warnings (no keychain, the host's link) hold
+ * until the person dismisses them.
+ */
+export function endsWithNextSuccess(notice: NoticeView): boolean {
+  return severityOfNotice(notice) !== 'warning';
+}
+
 export function Notice({ notice, onDismiss }: { notice: NoticeView; onDismiss(): void }) {
-  const severity = notice.code === 'SIGNED_OUT' ? 'info' : severityOf(notice.code);
+  const severity = severityOfNotice(notice);
   return (
     <div {...(severity === 'error' ? { role: 'alert' } : { 'aria-live': 'polite' as const })} className={`notice ${severity}`}>
       <span className="notice-icon" aria-hidden="true">

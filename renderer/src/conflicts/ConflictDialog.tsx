@@ -1,5 +1,6 @@
 // A key changed here and on another device: both values side by side with who and when; keep
-// mine, keep theirs, or write a merged value.
+// mine, keep theirs, or write a merged value. Opened by the person (never by a sync on its own);
+// keys, values and device names are isolated so bidi controls in them reorder nothing around them.
 import { useState } from 'react';
 import type { ConflictView } from '../../../shared/ipc-contract';
 import { Dialog } from '../common/Dialog';
@@ -18,9 +19,15 @@ function Side({ title, side }: { title: string; side: ConflictView['mine'] }) {
   return (
     <figure className="conflict-side">
       <figcaption>
-        <strong>{title}</strong> — {side.modifiedBy}, {formatTime(side.deviceLastModified)}
+        <strong>{title}</strong> — <bdi>{side.modifiedBy}</bdi>, {formatTime(side.deviceLastModified)}
       </figcaption>
-      {side.value === null ? <p className="removed">(removed)</p> : <pre tabIndex={0}>{side.value}</pre>}
+      {side.value === null ? (
+        <p className="removed">(removed)</p>
+      ) : (
+        <pre tabIndex={0} className="bidi-isolate">
+          {side.value}
+        </pre>
+      )}
     </figure>
   );
 }
@@ -34,7 +41,10 @@ export function ConflictDialog({ conflict, run, onDone, onLater }: Props) {
   return (
     <Dialog title="Resolve conflict" onCancel={onLater} wide>
       <p>
-        <strong>{conflict.key}</strong> in {conflict.dataset} was changed on this computer and on another device before they synced.
+        <strong>
+          <bdi>{conflict.key}</bdi>
+        </strong>{' '}
+        in <bdi>{conflict.dataset}</bdi> was changed on this computer and on another device before they synced.
         Choose the value to keep; it is synced to every device.
       </p>
       <div className="conflict-sides">

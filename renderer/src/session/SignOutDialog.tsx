@@ -16,7 +16,11 @@ export function SignOutDialog({ email, loadUnsynced, onSignOut, onCancel }: Prop
   return (
     <Dialog title="Sign out" onCancel={onCancel}>
       <p>
-        Sign out <strong>{email}</strong> on this computer. Keeping the data lets the next sign-in start from it, offline too.
+        Sign out{' '}
+        <strong>
+          <bdi>{email}</bdi>
+        </strong>{' '}
+        on this computer. Keeping the data lets the next sign-in start from it, offline too.
       </p>
       {unsynced === undefined ? (
         <p aria-busy="true">Checking for changes that are not synced yet…</p>
@@ -33,7 +37,7 @@ export function SignOutDialog({ email, loadUnsynced, onSignOut, onCancel }: Prop
           <ul>
             {unsynced.datasets.map((dataset) => (
               <li key={dataset.name}>
-                {dataset.name}: {dataset.deleted ? 'deleted here' : `${dataset.changes} ${dataset.changes === 1 ? 'change' : 'changes'}`}
+                <bdi>{dataset.name}</bdi>: {dataset.deleted ? 'deleted here' : `${dataset.changes} ${dataset.changes === 1 ? 'change' : 'changes'}`}
               </li>
             ))}
           </ul>
