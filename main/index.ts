@@ -17,7 +17,7 @@ import { createLogger } from './platform/log';
 import { createProfileLogger, terminalLine } from './platform/log-file';
 import { checkProfileDir, resolveProfileDir } from './profile-dir';
 import { startServices, type RunningServices } from './start-services';
-import { createMainWindow, hardenSession } from './shell/window';
+import { createMainWindow, hardenSession, installAppMenu } from './shell/window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -53,6 +53,8 @@ async function start(): Promise<void> {
   const rendererUrl = devServerUrl ?? APP_PAGE_URL;
 
   const hub = createEventHub();
+  // First, before the services start: the app's menu in place of Electron's default.
+  installAppMenu((command) => hub.emit('menu.command', { command }));
   let router: Router;
   try {
     const { profile } = findCloudProfile({

@@ -1,18 +1,29 @@
 // Which URLs the window may hand to the system browser. The page is ours, but whatever runs in it
 // (a bug, an injected script) must not be able to send the user to any site it likes with the app's
 // authority: only the origins the app itself links to are opened, and every way out of the window —
-// a link with target=_blank, window.open, a middle-click, a plain navigation — asks the same question.
+// a link with target=_blank, window.open, a middle-click, a plain navigation, the Help menu — asks
+// the same question.
 import type { CloudProfile } from '../../shared/cloud-profile';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
-/** The origins the app links to: the IdP's (its sign-in page, shown as "Open the sign-in page"). */
+/**
+ * The app's documentation, which Help > Documentation opens: package.json's `homepage` (a unit test
+ * keeps the two equal), a placeholder that a team replaces with its own site, as it does the update feed.
+ */
+export const DOCUMENTATION_URL = 'https://auth0-cognito-desktop.invalid/';
+
+/**
+ * The origins the app links to: its documentation's (the Help menu) and the IdP's (its sign-in page,
+ * shown as "Open the sign-in page").
+ */
 export function externalLinkOrigins(profile: Pick<CloudProfile, 'issuer'> | undefined): string[] {
-  if (profile === undefined) return [];
+  const origins = [new URL(DOCUMENTATION_URL).origin];
+  if (profile === undefined) return origins;
   try {
-    return [new URL(profile.issuer).origin];
+    return [...origins, new URL(profile.issuer).origin];
   } catch {
-    return [];
+    return origins;
   }
 }
 

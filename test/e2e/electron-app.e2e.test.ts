@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
+import { appMenuTemplate } from '../../main/shell/app-menu';
 import { HARDENED_WEB_PREFERENCES } from '../../main/shell/window-preferences';
+import type { Api } from '../../shared/ipc-contract';
 import { ensureElectron } from '../../scripts/electron-binary.mjs';
 
 const packagedApp = process.env.E2E_PACKAGED_APP;
@@ -77,6 +79,53 @@ describe.skipIf(binary === undefined)('the Electron app', () => {
     await page.waitForTimeout(500);
     expect(app.windows()).toHaveLength(1);
     expect(page.url()).toBe(before);
+  });
+
+  test("installs the app's menu in place of Electron's: Sync Now on Ctrl/Cmd+R and F5, the Edit roles, nothing that reloads", async () => {
+    const page = await app.firstWindow();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    // No named functions in here: the callback is sent to the app as source text.
+    const live = await app.evaluate(({ app: electronApp, Menu }) => {
+      const rows: { id: string; role: string | null; accelerator: string | null; visible: boolean }[] = [];
+      const top = Menu.getApplicationMenu()?.items ?? [];
+      const queue = [...top];
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        rows.push({ id: item.id, role: item.role?.toLowerCase() ?? null, accelerator: item.accelerator ?? null, visible: item.visible });
+        queue.push(...(item.submenu?.items ?? []));
+      }
+      return { appName: electronApp.name, topLabels: top.map((item) => item.label), rows };
+    });
+    const isPackaged = packagedApp !== undefined;
+    const template = appMenuTemplate({ platform: process.platform, isPackaged, appName: live.appName, send: () => undefined, openLink: () => undefined });
+    expect(live.topLabels).toEqual(template.map((item) => item.label));
+    const roles = live.rows.map((row) => row.role);
+    expect(roles).not.toContain('reload');
+    expect(roles).not.toContain('forcereload');
+    expect(roles).toEqual(expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectall']));
+    expect(roles.includes('toggledevtools')).toBe(!isPackaged);
+    const byId = (id: string) => live.rows.find((row) => row.id === id);
+    expect(byId('sync-now')).toMatchObject({ accelerator: 'CmdOrCtrl+R', visible: true });
+    expect(byId('sync-now-f5')).toMatchObject({ accelerator: 'F5', visible: false });
+    expect(byId('new')).toMatchObject({ accelerator: 'CmdOrCtrl+N' });
+    expect(byId('find')).toMatchObject({ accelerator: 'CmdOrCtrl+F' });
+  });
+
+  // Chosen with MenuItem.click(): Playwright's key presses (CDP) stop at the page and never reach a
+  // native menu, so the keys themselves are checked in the page's own tests.
+  test('a chosen menu item reaches the page as a menu.command event', async () => {
+    const page = await app.firstWindow();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await page.evaluate(() => {
+      const target = window as unknown as { api: Api; menuCommands: unknown[] };
+      target.menuCommands = [];
+      target.api.on('menu.command', (payload) => void target.menuCommands.push(payload));
+    });
+    await app.evaluate(({ Menu }) => {
+      for (const id of ['new', 'find', 'sync-now', 'sync-now-f5']) Menu.getApplicationMenu()?.getMenuItemById(id)?.click();
+    });
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { menuCommands: unknown[] }).menuCommands))
+      .toEqual([{ command: 'new' }, { command: 'find' }, { command: 'syncNow' }, { command: 'syncNow' }]);
   });
 
   // The development app only: the packaged flavour is driven as one device.

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { externalLinkOrigins, isAllowedExternalLink, routeWindowOpen } from '../../../main/shell/external-links';
+import { DOCUMENTATION_URL, externalLinkOrigins, isAllowedExternalLink, routeWindowOpen } from '../../../main/shell/external-links';
 
 const idp = externalLinkOrigins({ issuer: 'https://example.eu.auth0.com/' });
 const localIdp = externalLinkOrigins({ issuer: 'http://127.0.0.1:41234/' });
 
 describe('links the window may open in the system browser', () => {
   test("the IdP's own pages open, whatever their path and query", () => {
-    expect(idp).toEqual(['https://example.eu.auth0.com']);
+    expect(idp).toEqual(['https://auth0-cognito-desktop.invalid', 'https://example.eu.auth0.com']);
     expect(isAllowedExternalLink('https://example.eu.auth0.com/authorize?client_id=x&state=y', idp)).toBe(true);
     expect(isAllowedExternalLink('http://127.0.0.1:41234/authorize?client_id=x', localIdp)).toBe(true);
   });
@@ -37,8 +37,13 @@ describe('links the window may open in the system browser', () => {
     expect(isAllowedExternalLink('http://127.0.0.1:41235/', localIdp)).toBe(false);
   });
 
-  test('with no cloud profile nothing opens', () => {
-    expect(externalLinkOrigins(undefined)).toEqual([]);
+  test("the app's documentation opens, with or without a cloud profile (the Help menu links to it)", () => {
+    expect(isAllowedExternalLink(DOCUMENTATION_URL, idp)).toBe(true);
+    expect(isAllowedExternalLink(`${DOCUMENTATION_URL}#troubleshooting`, externalLinkOrigins(undefined))).toBe(true);
+  });
+
+  test('with no cloud profile nothing but the documentation opens', () => {
+    expect(externalLinkOrigins(undefined)).toEqual(['https://auth0-cognito-desktop.invalid']);
     expect(isAllowedExternalLink('https://example.eu.auth0.com/', externalLinkOrigins(undefined))).toBe(false);
   });
 });
