@@ -9,6 +9,7 @@ import { useData } from '../data/data-context';
 import { useConflicts, useDatasetSummary } from '../data/queries';
 import { DeleteDatasetDialog } from '../datasets/DeleteDatasetDialog';
 import { useShortcut } from '../keyboard/use-shortcut';
+import { ConfirmationToast, type ConfirmationHandle } from './ConfirmationToast';
 import { ConflictBanner } from './ConflictBanner';
 import { EditRecordDialog } from './EditRecordDialog';
 import { ImportDialog } from './ImportDialog';
@@ -17,7 +18,6 @@ import type { RowActions } from './RecordRow';
 import { RecordsTable, type RecordsTableHandle } from './RecordsTable';
 import { RecordsToolbar } from './RecordsToolbar';
 import { UndoToast } from './UndoToast';
-import { useConfirmation } from './use-confirmation';
 import { useConflictPrompt } from './use-conflict-prompt';
 import { ValueDialog } from './ValueDialog';
 import './records.css';
@@ -36,7 +36,7 @@ export function DatasetView({ name, onBack }: Props) {
   const [shown, setShown] = useState<{ key: string; value: string } | undefined>();
   const [importFile, setImportFile] = useState<File | undefined>();
   const [deleting, setDeleting] = useState(false);
-  const confirmation = useConfirmation();
+  const confirmation = useRef<ConfirmationHandle>(null);
   const tableRef = useRef<RecordsTableHandle>(null);
   const keyRef = useRef<HTMLInputElement>(null);
   const filterRef = useRef<HTMLInputElement>(null);
@@ -114,14 +114,17 @@ export function DatasetView({ name, onBack }: Props) {
           filterRef={filterRef}
           onImport={setImportFile}
           onDeleteDataset={() => setDeleting(true)}
-          confirmation={confirmation.message}
-          onConfirm={confirmation.confirm}
+          onConfirm={(message) => confirmation.current?.confirm(message)}
         />
         <ConflictBanner conflicts={conflicts.open} onChoose={conflicts.choose} />
         <RecordForm dataset={name} keyRef={keyRef} />
         <RecordsTable ref={tableRef} dataset={name} prefix={prefix} actions={actions} />
       </div>
-      <UndoToast dataset={name} onUndo={undo} />
+      {/* The Undo offer last: at the bottom, where a confirmation that ends never moves it under the pointer. */}
+      <div className="toasts">
+        <ConfirmationToast ref={confirmation} />
+        <UndoToast dataset={name} onUndo={undo} />
+      </div>
 
       {editing && <EditRecordDialog dataset={name} record={editing} onClose={() => setEditing(undefined)} />}
       {shown && <ValueDialog shown={shown} onClose={() => setShown(undefined)} />}
@@ -135,7 +138,7 @@ export function DatasetView({ name, onBack }: Props) {
           file={importFile}
           onDone={(done) => {
             setImportFile(undefined);
-            if (done) confirmation.confirm(done);
+            if (done) confirmation.current?.confirm(done);
           }}
         />
       )}

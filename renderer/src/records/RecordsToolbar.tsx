@@ -1,6 +1,5 @@
 // Above a dataset's records: the key-prefix filter (Ctrl/Cmd+F; Escape empties it), the conflict policy, Export,
-// Import (a file chooser; the dialog that checks the file belongs to the view) and Delete dataset; under
-// them, what an export is doing and what an import or export has just done.
+// Import (a file chooser; the dialog that checks the file belongs to the view) and Delete dataset.
 import { useState, type Ref } from 'react';
 import type { ConflictPolicyName, DatasetSummary } from '../../../shared/ipc-contract';
 import { useData } from '../data/data-context';
@@ -21,12 +20,11 @@ interface Props {
   filterRef: Ref<HTMLInputElement>;
   onImport(file: File): void;
   onDeleteDataset(): void;
-  /** What an import or export has just done (use-confirmation.ts). */
-  confirmation: string | undefined;
+  /** Says what an export has just done (ConfirmationToast.tsx). */
   onConfirm(message: string): void;
 }
 
-export function RecordsToolbar({ dataset, summary, prefix, onPrefix, filterRef, onImport, onDeleteDataset, confirmation, onConfirm }: Props) {
+export function RecordsToolbar({ dataset, summary, prefix, onPrefix, filterRef, onImport, onDeleteDataset, onConfirm }: Props) {
   const { run } = useData();
   const [busy, setBusy] = useState<string | undefined>();
   const [fileInput, setFileInput] = useState<HTMLInputElement | null>(null);
@@ -96,10 +94,11 @@ export function RecordsToolbar({ dataset, summary, prefix, onPrefix, filterRef, 
           Delete dataset
         </button>
       </div>
-      {/* Polite and always in the page, so that a screen reader hears what appears in it. */}
-      <p className={busy ? 'toolbar-message progress' : 'toolbar-message done'} aria-live="polite">
-        {busy ?? confirmation}
-      </p>
+      {busy && (
+        <p className="progress" aria-live="polite">
+          {busy}
+        </p>
+      )}
     </>
   );
 }

@@ -1,5 +1,6 @@
 // Export: every record, read page by page with full values (a page may end early on bytes: the
 // cursor says where to go on), saved as one JSON file the Import button reads back.
+import { plural } from '../common/format';
 import type { Run } from '../common/run';
 
 export const EXPORT_FORMAT = 'auth0-cognito-desktop/dataset@1';
@@ -23,13 +24,29 @@ export async function exportText(run: Run, dataset: string, onProgress: (done: n
   return JSON.stringify({ format: EXPORT_FORMAT, dataset, exportedAt: new Date().toISOString(), records: Object.fromEntries(records) }, null, 2);
 }
 
-export async function exportDataset(run: Run, dataset: string, onProgress: (done: number) => void): Promise<void> {
-  const text = await exportText(run, dataset, onProgress);
-  if (text === undefined) return;
+/** What an export wrote, for its confirmation; undefined when it stopped (its error already shown). */
+export interface ExportResult {
+  records: number;
+  fileName: string;
+}
+
+export async function exportDataset(run: Run, dataset: string, onProgress: (done: number) => void): Promise<ExportResult | undefined> {
+  let records = 0;
+  const text = await exportText(run, dataset, (done) => {
+    records = done;
+    onProgress(done);
+  });
+  if (text === undefined) return undefined;
+  const fileName = `${dataset}.json`;
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = `${dataset}.json`;
+  link.download = fileName;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return { records, fileName };
+}
+
+export function exportConfirmation({ records, fileName }: ExportResult): string {
+  return `Exported ${plural(records, 'record')} to ${fileName}.`;
 }
