@@ -16,6 +16,7 @@ import { launchChromium } from '../support/chromium';
 import { signInInPopup } from '../support/popup-sign-in';
 import { openSyncDevice, type SyncDevice } from '../support/sync-device';
 import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+import { readsLeftToRight } from '../support/reads-left-to-right';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots/readable');
 const SIZES = [
@@ -116,27 +117,6 @@ function textLines(locator: Locator): Promise<number> {
     range.selectNodeContents(element);
     return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
   });
-}
-
-/** Whether `phrase`, inside the element's text, is laid out left to right (its first letter left of its last). */
-function readsLeftToRight(locator: Locator, phrase: string): Promise<boolean> {
-  return locator.evaluate((element, wanted) => {
-    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent!.indexOf(wanted);
-      if (at < 0) continue;
-      const charBox = (index: number) => {
-        const range = document.createRange();
-        range.setStart(node, index);
-        range.setEnd(node, index + 1);
-        return range.getBoundingClientRect();
-      };
-      const first = charBox(at);
-      const last = charBox(at + wanted.length - 1);
-      return first.top < last.top || (Math.abs(first.top - last.top) < 2 && first.left < last.left);
-    }
-    throw new Error(`"${wanted}" is not in the element's text`);
-  }, phrase);
 }
 
 async function createDataset(page: Page, name: string): Promise<void> {

@@ -17,6 +17,7 @@ import { launchChromium } from '../support/chromium';
 import { signInInPopup } from '../support/popup-sign-in';
 import { openSyncDevice, remoteRecords, type SyncDevice } from '../support/sync-device';
 import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+import { readsLeftToRight } from '../support/reads-left-to-right';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots/records');
 
@@ -416,24 +417,6 @@ describe('long and right-to-left text stays readable and reachable', () => {
   const LONG_KEY = `long-key-${'k'.repeat(119)}`;
   const LONG_VALUE = 'x'.repeat(190 * 1024);
   const RLO = '\u202E';
-
-  /** Whether `phrase`, inside the element's text, is laid out left to right (its first letter left of its last). */
-  const readsLeftToRight = (locator: ReturnType<Page['locator']>, phrase: string) =>
-    locator.evaluate((element, wanted) => {
-      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent!.indexOf(wanted);
-        if (at < 0) continue;
-        const box = (index: number) => {
-          const range = document.createRange();
-          range.setStart(node, index);
-          range.setEnd(node, index + 1);
-          return range.getBoundingClientRect();
-        };
-        return box(at).left < box(at + wanted.length - 1).left;
-      }
-      throw new Error(`"${wanted}" is not in the element's text`);
-    }, phrase);
 
   test('a 190 KiB value opens whole with the mouse at 1280 and 800 wide; a shortened key shows whole as a tooltip', async () => {
     await toList();
