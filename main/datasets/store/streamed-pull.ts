@@ -11,7 +11,7 @@ import { recordsToPull } from '../lifecycle';
 import { mergePulledRecords, type MergeTally } from './merge-pulled-records';
 import type { PulledRecord } from './merge-record';
 import { datasetRow, type DatasetRow, type StoreContext } from './store-context';
-import { settlePulledHeaderHere, type PullHeader, type PullResult } from './sync-bookkeeping';
+import { emptyPullResult, settlePulledHeaderHere, type PullHeader, type PullResult } from './sync-bookkeeping';
 import { syncState } from './sync-state';
 
 /** A sub-range [from, to] of sync counts of one pull, merged through `doneThrough`. */
@@ -33,10 +33,6 @@ interface ProgressRow {
   range_from: number;
   range_to: number;
   done_through: number;
-}
-
-export function emptyPullResult(): PullResult {
-  return { taken: 0, keptLocal: 0, resolvedByPolicy: 0, conflicts: [], ignored: 0, appeared: false, remoteReset: null };
 }
 
 /**

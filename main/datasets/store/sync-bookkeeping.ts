@@ -34,6 +34,11 @@ export interface PullResult {
   remoteReset: null | { kind: 'deleted' | 'recreated'; keptDirty: number; discardedDirty: number };
 }
 
+/** A pull that has taken nothing yet. */
+export function emptyPullResult(): PullResult {
+  return { taken: 0, keptLocal: 0, resolvedByPolicy: 0, conflicts: [], ignored: 0, appeared: false, remoteReset: null };
+}
+
 export interface CommittedRecord {
   key: string;
   localVersion: number;
@@ -127,7 +132,7 @@ export function applyPull(
   pull: { header: PullHeader; records: readonly PulledRecord[] },
 ): PullResult {
   const { header } = pull;
-  const result: PullResult = { taken: 0, keptLocal: 0, resolvedByPolicy: 0, conflicts: [], ignored: 0, appeared: false, remoteReset: null };
+  const result = emptyPullResult();
   let recordsChanged = false;
   ctx.db
     .transaction(() => {

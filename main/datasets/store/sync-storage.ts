@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/log';
 import * as devices from './device-names';
 import type { PulledRecord } from './merge-record';
 import * as bookkeeping from './sync-bookkeeping';
-import type { MergeTally as MergeTallyOf } from './merge-pulled-records';
+import type { MergeTally } from './merge-pulled-records';
 import type { DatasetStoreEvent, StoreContext } from './store-context';
 import * as state from './sync-state';
 import * as streamed from './streamed-pull';
@@ -47,7 +47,7 @@ export interface SyncStorage {
     dataset: string,
     header: bookkeeping.PullHeader,
     page: { rangeFrom: number; records: readonly PulledRecord[]; doneThrough: number },
-  ): MergeTallyOf | undefined;
+  ): MergeTally | undefined;
   /** Step 3 (one transaction): S := H once every sub-range is done; false if not (nothing moves). */
   finishPull(identityId: string, dataset: string, header: bookkeeping.PullHeader, recordsMerged: number): boolean;
   /** A sync found these datasets unchanged: only their last-synced time moves. */
