@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import type { LocalCloud } from '../localcloud/start-local-cloud';
 import type { BenchFigure } from './local-store-bench';
+import { quantile } from './stats';
 import { startSignedInWebHost } from './signed-in-web-host';
 
 export interface BridgeBenchOptions {
@@ -19,12 +20,6 @@ export interface BridgeBenchOptions {
 export const BRIDGE_FIGURES = ['bridge_get_p50_ms', 'bridge_get_p99_ms', 'bridge_put_p50_ms', 'bridge_put_p99_ms'] as const;
 
 const DATASET = 'BridgeBench';
-
-/** The `q`-quantile of `values` (nearest rank). */
-export function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((one, other) => one - other);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
 function openSocket(origin: string, token: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@
 // with performance.now(), so Playwright's own round trips do not count.
 import type { Browser } from 'playwright-core';
 import type { LocalCloud } from '../localcloud/start-local-cloud';
-import { quantile } from './bridge-bench';
+import { quantile } from './stats';
 import type { BenchFigure } from './local-store-bench';
 import { startSignedInWebHost } from './signed-in-web-host';
 

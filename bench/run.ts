@@ -74,7 +74,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   let browser: Browser | undefined;
   try {
     if (wants(LOCAL_FIGURES)) {
-      const local = benchLocalStore(quick ? { operations: 200 } : {});
+      const local = benchLocalStore(quick ? { operations: 200, rounds: 3 } : {});
       measured.push(...local.map((figure) => ({ ...figure, target: LOCAL_TARGETS[figure.name as keyof typeof LOCAL_TARGETS] })));
     }
     if (wants(SYNC_FIGURES) || wants(BRIDGE_FIGURES) || wants(RENDER_FIGURES)) cloud = await startLocalCloud({ inMemory: true });

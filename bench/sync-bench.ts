@@ -21,6 +21,7 @@ import { signInCloudUser } from '../test/support/cloud-user';
 import { openSyncDevice, requestsOf, type SyncDevice } from '../test/support/sync-device';
 import type { EnginePullRequest, EnginePullResult } from './engine-pull-child';
 import type { BenchFigure } from './local-store-bench';
+import { median, spread } from './stats';
 
 export interface SyncBenchOptions {
   /** Records pushed and pulled (100,000 for the figures). */
@@ -181,16 +182,6 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((one, other) => one - other);
-  return sorted[(sorted.length - 1) >> 1]!;
-}
-
-/** "median (min–max, n rounds)" of a list, with `digits` decimals. */
-function spread(values: readonly number[], digits: number): string {
-  return `median ${median(values).toFixed(digits)}, range ${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)} over ${values.length} rounds`;
-}
 
 export async function benchSync(cloud: LocalCloud, options: SyncBenchOptions = {}): Promise<BenchFigure[]> {
   const count = options.records ?? 100_000;
