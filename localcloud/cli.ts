@@ -10,8 +10,9 @@ import { DEFAULT_DATA_DIR, startLocalCloud } from './start-local-cloud';
 const USAGE = 'Usage: npm run localcloud -- [--data-dir DIR] [--in-memory]';
 const HELP = `${USAGE}
 
-A local Auth0 + Cognito + DynamoDB for development and tests, on 127.0.0.1 only. When ready it prints
-one JSON line (a cloud profile plus the demo users and their passwords) and serves until Ctrl-C.
+A local Auth0 + Cognito + DynamoDB + AppSync Events for development and tests, on 127.0.0.1 only.
+When ready it prints one JSON line (a cloud profile plus the demo users and their passwords) and
+serves until Ctrl-C.
   --data-dir DIR   where its state (keys, users, identities, tables, ports) is kept
                    (default ~/.auth0-cognito-desktop/localcloud)
   --in-memory      keep nothing

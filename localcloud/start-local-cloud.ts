@@ -1,8 +1,10 @@
-// Composition of the local cloud: the Auth0 stand-in, the Cognito Identity emulator and DynamoDB
-// Local behind the SigV4/policy gateway, wired the way the real services trust each other.
+// Composition of the local cloud: the Auth0 stand-in, the Cognito Identity emulator, DynamoDB
+// Local behind the SigV4/policy gateway and the AppSync Events API stand-in (push hints), wired the
+// way the real services trust each other.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TABLE_NAME } from '../main/aws/table-schema';
+import { startEventsEndpoint, type PushCounts, type PushFaults, type StartEventsEndpointOptions } from './appsync/events-endpoint';
 import { createCredentialRegistry } from './cognito/credential-registry';
 import { startCognito } from './cognito/start-cognito';
 import { ensureTable, startDynamoDbLocal } from './dynamodb/dynamodb-local';
@@ -28,6 +30,9 @@ export interface LocalCloudOptions {
   faults?: Faults;
   /** For tests only: the role policy the gateway applies instead of the real one (e.g. without LeadingKeys). */
   gatewayPolicy?: StartGatewayOptions['policy'];
+  pushFaults?: PushFaults;
+  /** For tests: the Events API's keep-alive interval and the connectionTimeoutMs it announces (60 s and 5 min). */
+  pushKeepAlive?: Pick<StartEventsEndpointOptions, 'keepAliveIntervalMs' | 'connectionTimeoutMs'>;
   now?: () => number;
 }
 
@@ -40,6 +45,9 @@ export interface LocalCloudDescription {
   cognitoEndpoint: string;
   dynamodbEndpoint: string;
   tableName: string;
+  /** The AppSync Events stand-in: publish by POST here (its host is what signatures name). */
+  eventsHttpEndpoint: string;
+  eventsRealtimeEndpoint: string;
   users: { username: string; password: string }[];
 }
 
@@ -50,6 +58,13 @@ export interface LocalCloud extends LocalCloudDescription {
   /** Requests the gateway forwarded to DynamoDB, per identity ID and operation (what AWS bills). */
   requestCounts(): RequestCounts;
   resetRequestCounts(): void;
+  /** Changes the Events API's injected faults (lost deliveries, refused subscriptions, silent keep-alives). */
+  setPushFaults(faults: PushFaults): void;
+  /** Closes every open push WebSocket now, as AWS does when it moves connections. */
+  closePushSockets(): void;
+  /** Connects, subscribes, publishes and deliveries of the Events API, per identity ID. */
+  pushCounts(): Record<string, PushCounts>;
+  resetPushCounts(): void;
   describe(): LocalCloudDescription;
   stop(): Promise<void>;
 }
@@ -92,6 +107,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
     keepPort(store, 'cognito', cognito.port);
 
+    const roleName = `Cognito_${cognito.identityPoolId.split(':')[1]?.slice(0, 8)}Auth_Role`;
+    const events = started(
+      await startEventsEndpoint({
+        port: keptPort(store, 'events'),
+        region: REGION,
+        identityPoolId: cognito.identityPoolId,
+        accountId: ACCOUNT_ID,
+        roleName,
+        credentials,
+        faults: options.pushFaults,
+        ...options.pushKeepAlive,
+        now: options.now,
+      }),
+    );
+    keepPort(store, 'events', events.port);
+
     const dynamo = started(
       await startDynamoDbLocal({ dbPath: store.dir === undefined ? undefined : join(store.dir, 'dynamodb') }),
     );
@@ -107,7 +138,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         region: REGION,
         tableName,
         accountId: ACCOUNT_ID,
-        roleName: `Cognito_${cognito.identityPoolId.split(':')[1]?.slice(0, 8)}Auth_Role`,
+        roleName,
         credentials,
         faults: options.faults,
         now: options.now,
@@ -123,6 +154,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       cognitoEndpoint: cognito.endpoint,
       dynamodbEndpoint: gateway.endpoint,
       tableName,
+      eventsHttpEndpoint: events.httpEndpoint,
+      eventsRealtimeEndpoint: events.realtimeEndpoint,
       users: idp.users,
     };
     return {
@@ -131,6 +164,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       setFaults: (faults) => gateway.setFaults(faults),
       requestCounts: () => gateway.requestCounts(),
       resetRequestCounts: () => gateway.resetRequestCounts(),
+      setPushFaults: (faults) => events.setFaults(faults),
+      closePushSockets: () => events.closeSockets(),
+      pushCounts: () => events.counts(),
+      resetPushCounts: () => events.resetCounts(),
       describe: () => description,
       stop: stopAll,
     };

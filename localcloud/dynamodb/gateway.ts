@@ -2,7 +2,7 @@
 // credentials Cognito issued, applies the authenticated role's policy, injects faults for tests,
 // and forwards what passes, body unchanged, with the secret DynamoDB Local requires.
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import { closeServer, listen, HOST } from '../listen';
+import { closeServer, listen, HOST, readBody } from '../listen';
 import {
   accessDenied,
   internalServerError,
@@ -164,32 +164,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       agent.destroy();
     },
   };
-}
-
-/** The whole body, or undefined once it exceeds `limit` bytes (the rest is drained unread). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    if (Number(request.headers['content-length'] ?? 0) > limit) {
-      request.resume();
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      request.off('data', onData);
-      request.resume();
-      resolve(undefined);
-    };
-    request.on('data', onData);
-    request.once('end', () => resolve(Buffer.concat(chunks)));
-    request.once('error', reject);
-  });
 }
 
 function parseJsonObject(body: Buffer): Record<string, unknown> | undefined {

@@ -1,6 +1,8 @@
 // Checks a request's AWS Signature Version 4 the way AWS does: find the caller's temporary
 // credentials by access key, then sign the same request again with their secret
 // (@smithy/signature-v4) and compare. Replies use AWS's error names and wording.
+// Two services use it: DynamoDB (the gateway, an HTTP request as received) and AppSync Events,
+// whose WebSocket messages carry the signed headers of a POST that is never sent (a header map).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -42,12 +44,30 @@ export interface SigningExpectations {
   credentials: CredentialLookup;
   /** Epoch milliseconds. */
   now: number;
+  /**
+   * Headers the signature must cover besides host and every x-amz-* header sent. Default: the AWS
+   * JSON protocol's content-type and x-amz-target (DynamoDB).
+   */
+  requiredSignedHeaders?: readonly string[];
+  /** How far x-amz-date may be from now. Default 15 minutes (DynamoDB); API Gateway-fronted services allow 5. */
+  allowedClockSkewMs?: number;
+}
+
+/** A signed header map that travels without its request (AppSync's `authorization` objects), and the request it signs. */
+export interface SignedHeaderMap {
+  /** Header names in any case, as the client wrote them; values that are not strings are ignored. */
+  headers: Record<string, unknown>;
+  method: string;
+  /** Path and query of the request that was signed. */
+  url: string;
+  /** The body that was signed, exactly. */
+  body: Uint8Array | string;
 }
 
 export type SignatureVerification = { identityId: string } | { error: DynamoDbError };
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
-const ALLOWED_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const DEFAULT_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const JSON_PROTOCOL_SIGNED_HEADERS = ['content-type', 'x-amz-target'];
 const REQUIRED_PARAMETERS = ['Credential', 'Signature', 'SignedHeaders'] as const;
 
@@ -80,7 +100,7 @@ export async function verifyRequestSignature(request: SignedRequest, expected: S
   if (signingDate === undefined) {
     return { error: incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`) };
   }
-  const skewError = clockSkewError(amzDate, signingDate, expected.now);
+  const skewError = clockSkewError(amzDate, signingDate, expected.now, expected.allowedClockSkewMs ?? DEFAULT_CLOCK_SKEW_MS);
   if (skewError !== undefined) return { error: skewError };
   if (scopeDate !== amzDate.slice(0, 8)) {
     return {
@@ -100,7 +120,9 @@ export async function verifyRequestSignature(request: SignedRequest, expected: S
     return { error: invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.") };
   }
   // An unsigned operation or content type could be swapped on a captured request (GetItem replayed as DeleteItem).
-  const unsigned = headersThatMustBeSigned(request.headers).find((name) => !signedHeaders.includes(name));
+  const unsigned = headersThatMustBeSigned(request.headers, expected.requiredSignedHeaders ?? JSON_PROTOCOL_SIGNED_HEADERS).find(
+    (name) => !signedHeaders.includes(name),
+  );
   if (unsigned !== undefined) {
     return { error: invalidSignature(`'${unsigned}' must be a 'SignedHeader' in the AWS Authorization.`) };
   }
@@ -127,10 +149,23 @@ export async function verifyRequestSignature(request: SignedRequest, expected: S
   return { identityId: issued.identityId };
 }
 
-/** What the JSON protocol's requests must sign: content type, operation, and every x-amz-* header sent. */
-function headersThatMustBeSigned(headers: IncomingHttpHeaders): string[] {
+/**
+ * Verifies a header map signed for a request that is described rather than received: its names are
+ * made lower case (as HTTP would) and the body is the one the message implies.
+ */
+export function verifyHeaderMapSignature(signed: SignedHeaderMap, expected: SigningExpectations): Promise<SignatureVerification> {
+  const headers: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(signed.headers)) {
+    if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  }
+  const body = typeof signed.body === 'string' ? Buffer.from(signed.body, 'utf8') : signed.body;
+  return verifyRequestSignature({ method: signed.method, url: signed.url, headers, body }, expected);
+}
+
+/** What a request must sign: the service's own headers (content type, operation) and every x-amz-* header sent. */
+function headersThatMustBeSigned(headers: IncomingHttpHeaders, required: readonly string[]): string[] {
   const amzHeaders = Object.keys(headers).filter((name) => name.startsWith('x-amz-'));
-  return [...new Set([...JSON_PROTOCOL_SIGNED_HEADERS, ...amzHeaders])];
+  return [...new Set([...required, ...amzHeaders])];
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -162,16 +197,13 @@ function amzDateOf(time: number): string {
   return new Date(time).toISOString().replace(/[-:]|\.\d{3}/g, '');
 }
 
-function clockSkewError(amzDate: string, signingDate: number, now: number): DynamoDbError | undefined {
-  if (signingDate < now - ALLOWED_CLOCK_SKEW_MS) {
-    return invalidSignature(
-      `Signature expired: ${amzDate} is now earlier than ${amzDateOf(now - ALLOWED_CLOCK_SKEW_MS)} (${amzDateOf(now)} - 15 min.)`,
-    );
+function clockSkewError(amzDate: string, signingDate: number, now: number, allowedMs: number): DynamoDbError | undefined {
+  const minutes = `${Math.round(allowedMs / 60_000)} min.`;
+  if (signingDate < now - allowedMs) {
+    return invalidSignature(`Signature expired: ${amzDate} is now earlier than ${amzDateOf(now - allowedMs)} (${amzDateOf(now)} - ${minutes})`);
   }
-  if (signingDate > now + ALLOWED_CLOCK_SKEW_MS) {
-    return invalidSignature(
-      `Signature not yet current: ${amzDate} is still later than ${amzDateOf(now + ALLOWED_CLOCK_SKEW_MS)} (${amzDateOf(now)} + 15 min.)`,
-    );
+  if (signingDate > now + allowedMs) {
+    return invalidSignature(`Signature not yet current: ${amzDate} is still later than ${amzDateOf(now + allowedMs)} (${amzDateOf(now)} + ${minutes})`);
   }
   return undefined;
 }

@@ -16,6 +16,8 @@ const EXPECTED: Record<keyof CloudProfile, string> = {
   tableName: 'a DynamoDB table name of 3–255 of A-Z a-z 0-9 _ . -',
   cognitoEndpoint: 'an http(s) URL (or leave it out)',
   dynamodbEndpoint: 'an http(s) URL (or leave it out)',
+  eventsHttpEndpoint: 'the Events API\'s http(s) URL ending in /event (or leave it out, with eventsRealtimeEndpoint)',
+  eventsRealtimeEndpoint: 'the Events API\'s ws(s) URL ending in /event/realtime (or leave it out, with eventsHttpEndpoint)',
   redirectPort: 'a port number 1–65535 (or leave it out)',
 };
 
@@ -38,6 +40,11 @@ function describeIssues(json: unknown, issues: readonly { path: PropertyKey[]; m
   const missing: string[] = [];
   const wrong: string[] = [];
   for (const issue of issues) {
+    // A rule across fields (the Events API's two endpoints) says its own sentence.
+    if (issue.path.length === 0) {
+      wrong.push(issue.message);
+      continue;
+    }
     const field = String(issue.path[0]) as keyof CloudProfile;
     if (given[field] === undefined) {
       // A field written with other capitals is the likely cause (JSON keys are case-sensitive).

@@ -48,6 +48,7 @@ describe('npm run localcloud', () => {
       expect(Date.now() - started).toBeLessThan(30_000);
       const description = lineSchema.parse(JSON.parse(line));
       expect(description.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(description.eventsRealtimeEndpoint).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/event\/realtime$/);
       const discovery = await fetch(`${description.issuer}.well-known/openid-configuration`);
       expect(discovery.status).toBe(200);
       expect(processesMentioning(dataDir).some((line) => line.includes('DynamoDBLocal.jar'))).toBe(true);

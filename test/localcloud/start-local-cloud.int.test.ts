@@ -69,6 +69,9 @@ describe('the local cloud, wired together', () => {
     expect(description.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(description.cognitoEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(description.dynamodbEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(description.eventsHttpEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/event$/);
+    // One server, as AppSync's custom domains serve both: the same host and port.
+    expect(description.eventsRealtimeEndpoint).toBe(`${description.eventsHttpEndpoint.replace(/^http/, 'ws')}/realtime`);
     expect(description.identityPoolId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
     expect(description.users.map((user) => user.username)).toEqual(['alice@example.com', 'bob@example.com']);
   });

@@ -45,6 +45,17 @@ describe('a cloud profile file that cannot be used', () => {
     expect(message).toContain('redirectPort should be a port number 1–65535');
   });
 
+  test('the Events API\'s two endpoints come together or not at all', () => {
+    const events = { eventsHttpEndpoint: 'https://abc.appsync-api.eu-west-1.amazonaws.com/event', eventsRealtimeEndpoint: 'wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com/event/realtime' };
+    const file = join(scratch, 'events.json');
+    writeFileSync(file, JSON.stringify({ ...complete, ...events }));
+    expect(readCloudProfileFile(file)).toEqual({ ...complete, ...events });
+    const alone = refusal('events-alone.json', JSON.stringify({ ...complete, eventsHttpEndpoint: events.eventsHttpEndpoint }));
+    expect(alone).toContain('eventsHttpEndpoint and eventsRealtimeEndpoint name the two endpoints of one AppSync Events API, so a profile has both or neither');
+    const wrongScheme = refusal('events-scheme.json', JSON.stringify({ ...complete, ...events, eventsRealtimeEndpoint: events.eventsHttpEndpoint }));
+    expect(wrongScheme).toContain("eventsRealtimeEndpoint should be the Events API's ws(s) URL ending in /event/realtime");
+  });
+
   test('JSON that is not an object says so', () => {
     expect(refusal('list.json', '[]')).toContain('it holds a list, not an object with issuer, clientId, identityPoolId, region and tableName');
   });
