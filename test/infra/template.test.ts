@@ -1,5 +1,7 @@
 // The CloudFormation template must say what main/aws/table-schema.ts says: the same table layout
-// and the same per-identity actions. Editing one without the other makes these tests fail.
+// and the same per-identity actions. Editing one without the other makes these tests fail. The same
+// goes for the push hints' Events API: its namespace runs infra/appsync/sync-channel-handlers.js,
+// inlined in the template, and the two must stay the same text.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDocument, visit } from 'yaml';
@@ -12,8 +14,10 @@ import {
   createTableInput,
 } from '../../main/aws/table-schema';
 import { cloudProfileSchema, loginsKey } from '../../shared/cloud-profile';
+import { SYNC_NAMESPACE } from '../../shared/sync-channel';
 
 const TEMPLATE_TEXT = readFileSync(new URL('../../infra/template.yaml', import.meta.url), 'utf8');
+const HANDLERS_TEXT = readFileSync(new URL('../../infra/appsync/sync-channel-handlers.js', import.meta.url), 'utf8');
 const template = loadTemplate(TEMPLATE_TEXT);
 const schema = createTableInput(DEFAULT_TABLE_NAME);
 
@@ -63,9 +67,12 @@ function only(type: string): { id: string; properties: Json; resource: Json } {
   return { id, resource, properties: record(resource.Properties, `${id}.Properties`) };
 }
 
-function roleStatements(): Json[] {
+/** The statements of the role's inline policies, or of the one named. */
+function roleStatements(policyName?: string): Json[] {
   const policies = list(only('AWS::IAM::Role').properties.Policies, 'role Policies');
-  return policies.flatMap((policy) => {
+  const chosen = policies.filter((policy) => policyName === undefined || record(policy, 'policy').PolicyName === policyName);
+  expect(chosen.length, `the role's policies${policyName === undefined ? '' : ` named ${policyName}`}`).toBeGreaterThan(0);
+  return chosen.flatMap((policy) => {
     const document = record(record(policy, 'policy').PolicyDocument, 'PolicyDocument');
     expect(document.Version).toBe('2012-10-17');
     return list(document.Statement, 'Statement').map((statement) => record(statement, 'statement'));
@@ -77,6 +84,11 @@ function actionsOf(statement: Json): string[] {
 }
 
 const sorted = (values: readonly string[]): string[] => [...values].sort();
+
+const DATASET_POLICY = 'own-dataset-items';
+const SYNC_CHANNEL_POLICY = 'own-sync-channel';
+const EVENTS_ACTIONS = ['appsync:EventConnect', 'appsync:EventSubscribe', 'appsync:EventPublish'];
+const IAM_ONLY = [{ AuthType: 'AWS_IAM' }];
 
 function subVariables(text: string): string[] {
   // `${!Literal}` is Fn::Sub's escape for a literal `${Literal}`.
@@ -203,7 +215,7 @@ describe('infra/template.yaml', () => {
     const table = () => only('AWS::DynamoDB::Table').id;
 
     it("may use exactly the schema's item actions, and only on items whose pk is the caller's identity ID", () => {
-      const itemStatements = roleStatements().filter((statement) => statement.Condition !== undefined);
+      const itemStatements = roleStatements(DATASET_POLICY).filter((statement) => statement.Condition !== undefined);
       expect(itemStatements).toHaveLength(1);
       const statement = itemStatements[0] as Json;
       expect(statement.Effect).toBe('Allow');
@@ -221,7 +233,7 @@ describe('infra/template.yaml', () => {
         .flatMap((found) => (found === undefined ? [] : list(found, 'the indexes')))
         .map((index) => record(index, 'an index').IndexName);
       expect(indexes).toEqual([SYNC_KEY_INDEX]);
-      const named = roleStatements()
+      const named = roleStatements(DATASET_POLICY)
         .flatMap((statement) => list(statement.Resource, 'Resource'))
         .map((resource) => record(resource, 'a resource')['Fn::Sub'])
         .filter((sub): sub is string => typeof sub === 'string' && sub.includes('/index/'));
@@ -230,7 +242,7 @@ describe('infra/template.yaml', () => {
     });
 
     it("may use the schema's table actions on the table alone, with no leading-key condition", () => {
-      const tableStatements = roleStatements().filter((statement) => statement.Condition === undefined);
+      const tableStatements = roleStatements(DATASET_POLICY).filter((statement) => statement.Condition === undefined);
       expect(tableStatements).toHaveLength(1);
       const statement = tableStatements[0] as Json;
       expect(statement.Effect).toBe('Allow');
@@ -242,8 +254,10 @@ describe('infra/template.yaml', () => {
       const { properties } = only('AWS::IAM::Role');
       expect(properties.ManagedPolicyArns).toBeUndefined();
       expect(properties.PermissionsBoundary).toBeUndefined();
+      expect(roleStatements(DATASET_POLICY).flatMap(actionsOf).sort()).toEqual(sorted([...IDENTITY_ITEM_ACTIONS, ...IDENTITY_TABLE_ACTIONS]));
+      expect(roleStatements(SYNC_CHANNEL_POLICY).flatMap(actionsOf).sort()).toEqual(sorted(EVENTS_ACTIONS));
       expect(roleStatements().flatMap(actionsOf).sort()).toEqual(
-        sorted([...IDENTITY_ITEM_ACTIONS, ...IDENTITY_TABLE_ACTIONS]),
+        sorted([...IDENTITY_ITEM_ACTIONS, ...IDENTITY_TABLE_ACTIONS, ...EVENTS_ACTIONS]),
       );
     });
 
@@ -301,17 +315,76 @@ describe('infra/template.yaml', () => {
     });
   });
 
+  describe("the push hints' Events API", () => {
+    it('takes only requests signed with AWS credentials (AWS_IAM) to connect, publish and subscribe, and has no API key', () => {
+      const eventConfig = record(only('AWS::AppSync::Api').properties.EventConfig, 'EventConfig');
+      expect(eventConfig).toEqual({
+        AuthProviders: IAM_ONLY,
+        ConnectionAuthModes: IAM_ONLY,
+        DefaultPublishAuthModes: IAM_ONLY,
+        DefaultSubscribeAuthModes: IAM_ONLY,
+      });
+      const types = Object.values(record(template.Resources, 'Resources')).map((resource) => record(resource, 'a resource').Type);
+      expect(types).not.toContain('AWS::AppSync::ApiKey');
+    });
+
+    it('has one namespace, sync, on that API, with AWS_IAM for publishing and subscribing and code handlers only', () => {
+      const { properties } = only('AWS::AppSync::ChannelNamespace');
+      expect(properties.ApiId).toEqual({ 'Fn::GetAtt': [only('AWS::AppSync::Api').id, 'ApiId'] });
+      expect(properties.Name).toBe(SYNC_NAMESPACE);
+      expect(properties.PublishAuthModes).toEqual(IAM_ONLY);
+      expect(properties.SubscribeAuthModes).toEqual(IAM_ONLY);
+      // No data source or Lambda: the inline code alone decides.
+      expect(properties.HandlerConfigs).toBeUndefined();
+      expect(properties.CodeS3Location).toBeUndefined();
+    });
+
+    it('runs infra/appsync/sync-channel-handlers.js as it is, with only the identity pool filled in by Fn::Sub', () => {
+      const { properties } = only('AWS::AppSync::ChannelNamespace');
+      expect(properties.CodeHandlers).toEqual({ 'Fn::Sub': HANDLERS_TEXT });
+      expect(subVariables(HANDLERS_TEXT)).toEqual([only('AWS::Cognito::IdentityPool').id]);
+      const poolId = 'eu-west-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+      const deployed = resolve(properties.CodeHandlers, { [only('AWS::Cognito::IdentityPool').id]: poolId });
+      expect(deployed).toContain(`const IDENTITY_POOL_ID = '${poolId}';`);
+      // AppSync takes at most 32768 characters of handler code.
+      expect(deployed.length).toBeLessThanOrEqual(32_768);
+    });
+
+    it("lets the signed-in identities connect to exactly this API and use exactly the sync namespace, nothing wider", () => {
+      const statements = roleStatements(SYNC_CHANNEL_POLICY);
+      expect(statements.map(({ Sid, ...statement }) => statement)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['appsync:EventConnect'],
+          Resource: [{ 'Fn::GetAtt': [only('AWS::AppSync::Api').id, 'ApiArn'] }],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['appsync:EventSubscribe', 'appsync:EventPublish'],
+          Resource: [{ 'Fn::GetAtt': [only('AWS::AppSync::ChannelNamespace').id, 'ChannelNamespaceArn'] }],
+        },
+      ]);
+      const appsyncStatements = roleStatements().filter((statement) => actionsOf(statement).some((action) => action.startsWith('appsync:')));
+      expect(appsyncStatements).toEqual(statements);
+    });
+  });
+
   describe('the stack outputs', () => {
     const outputs = () => record(template.Outputs, 'Outputs');
     const valueOf = (name: string): unknown => record(outputs()[name], `output ${name}`).Value;
 
     it('are named by the cloud-profile keys', () => {
-      expect(Object.keys(outputs())).toEqual(expect.arrayContaining(['issuer', 'clientId', 'identityPoolId', 'region', 'tableName']));
+      expect(Object.keys(outputs())).toEqual(
+        expect.arrayContaining(['issuer', 'clientId', 'identityPoolId', 'region', 'tableName', 'eventsHttpEndpoint', 'eventsRealtimeEndpoint']),
+      );
       expect(valueOf('issuer')).toEqual(only('AWS::IAM::OIDCProvider').properties.Url);
       expect(valueOf('clientId')).toEqual({ Ref: 'Auth0ClientId' });
       expect(valueOf('identityPoolId')).toEqual({ Ref: only('AWS::Cognito::IdentityPool').id });
       expect(valueOf('region')).toEqual({ Ref: 'AWS::Region' });
       expect(valueOf('tableName')).toEqual({ Ref: only('AWS::DynamoDB::Table').id });
+      const api = only('AWS::AppSync::Api').id;
+      expect(valueOf('eventsHttpEndpoint')).toEqual({ 'Fn::Sub': `https://\${${api}.Dns.Http}/event` });
+      expect(valueOf('eventsRealtimeEndpoint')).toEqual({ 'Fn::Sub': `wss://\${${api}.Dns.Realtime}/event/realtime` });
     });
 
     it('make a cloud profile the app accepts, whose Logins key is the Auth0 domain', () => {
@@ -322,13 +395,19 @@ describe('infra/template.yaml', () => {
         'AWS::Region': 'eu-west-1',
         [only('AWS::Cognito::IdentityPool').id]: 'eu-west-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
         [only('AWS::DynamoDB::Table').id]: DEFAULT_TABLE_NAME,
+        [`${only('AWS::AppSync::Api').id}.Dns.Http`]: 'abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com',
+        [`${only('AWS::AppSync::Api').id}.Dns.Realtime`]: 'abcdefghijklmnopqrstuvwxyz.appsync-realtime-api.eu-west-1.amazonaws.com',
       };
       const profile = Object.fromEntries(
         Object.keys(outputs()).map((name) => [name, resolve(valueOf(name), deployed)]),
       );
       const parsed = cloudProfileSchema.safeParse(profile);
       expect(parsed.error?.issues ?? []).toEqual([]);
+      // Every output is a profile key: none is dropped as unknown on the way.
+      expect(parsed.data).toEqual(profile);
       expect(loginsKey(parsed.data?.issuer ?? '')).toBe('example.eu.auth0.com');
+      expect(profile.eventsHttpEndpoint).toBe('https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/event');
+      expect(profile.eventsRealtimeEndpoint).toBe('wss://abcdefghijklmnopqrstuvwxyz.appsync-realtime-api.eu-west-1.amazonaws.com/event/realtime');
     });
   });
 });
