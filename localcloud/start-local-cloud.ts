@@ -31,6 +31,8 @@ export interface LocalCloudOptions {
   /** For tests only: the role policy the gateway applies instead of the real one (e.g. without LeadingKeys). */
   gatewayPolicy?: StartGatewayOptions['policy'];
   pushFaults?: PushFaults;
+  /** For tests only: the channel handlers the Events stand-in runs instead of infra/appsync's file. */
+  pushHandlers?: StartEventsEndpointOptions['handlers'];
   /** For tests: the Events API's keep-alive interval and the connectionTimeoutMs it announces (60 s and 5 min). */
   pushKeepAlive?: Pick<StartEventsEndpointOptions, 'keepAliveIntervalMs' | 'connectionTimeoutMs'>;
   now?: () => number;
@@ -117,6 +119,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         roleName,
         credentials,
         faults: options.pushFaults,
+        handlers: options.pushHandlers,
         ...options.pushKeepAlive,
         now: options.now,
       }),

@@ -70,6 +70,8 @@ export interface StartEventsEndpointOptions {
   /** What connection_ack announces; AppSync's is 5 minutes. */
   connectionTimeoutMs?: number;
   faults?: PushFaults;
+  /** For tests only: handlers standing in for the shipped file (e.g. a broken one that lets anyone in). */
+  handlers?: ChannelHandlers;
   /** Epoch milliseconds; injectable to test expiry and clock skew. */
   now?: () => number;
   /** In [0, 1); injectable to make dropRate deterministic. */
@@ -168,7 +170,7 @@ export async function startEventsEndpoint(options: StartEventsEndpointOptions): 
     keepAliveIntervalMs: options.keepAliveIntervalMs ?? 60_000,
     connectionTimeoutMs: options.connectionTimeoutMs ?? 300_000,
     roleName: options.roleName ?? `Cognito_${options.identityPoolId.split(':')[1]?.slice(0, 8)}Auth_Role`,
-    handlers: loadChannelHandlers({ identityPoolId: options.identityPoolId }),
+    handlers: options.handlers ?? loadChannelHandlers({ identityPoolId: options.identityPoolId }),
     faults: { ...options.faults },
     counts: {},
     connections: new Set(),

@@ -13,6 +13,7 @@ export const CHECK = {
   cognitoSignIn: 'Cognito sign-in',
   table: 'table',
   isolation: 'isolation',
+  push: 'push',
 } as const;
 
 export type CheckName = (typeof CHECK)[keyof typeof CHECK];

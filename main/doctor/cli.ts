@@ -11,7 +11,7 @@ const HELP = `${USAGE}
 Checks a cloud profile step by step, one line per check (✓ passed, ✗ failed with what to do, - not run):
 the IdP's discovery, PKCE, RS256 keys and refresh tokens, the Cognito identity pool, DynamoDB; with a
 signed-in profile dir also the session, Cognito sign-in, the table's schema and that the role keeps
-each identity to its own items. Exit 0 when every check that ran passed, 1 otherwise.
+each identity to its own items, and that push hints reach only the user's own channel. Exit 0 when every check that ran passed, 1 otherwise.
   --cloud FILE        the cloud profile to check (JSON, as npm run localcloud prints)
   --profile-dir DIR   a device folder that is signed in (npm start -- --profile-dir DIR)
   --help              this text`;

@@ -8,6 +8,7 @@ import { checkDynamoDbEndpoint } from './dynamodb-endpoint-check';
 import { checkIsolation } from './isolation-check';
 import { checkIssuerDiscovery } from './issuer-discovery-check';
 import { checkProfile } from './profile-check';
+import { checkPush } from './push-check';
 import { checkIdTokenSigning, checkPkce, checkRefreshTokens } from './provider-metadata-checks';
 import { checkSession } from './session-check';
 import { checkTable } from './table-check';
@@ -15,7 +16,7 @@ import { checkTable } from './table-check';
 export interface DoctorOptions {
   /** The cloud profile JSON file to check. */
   cloudFile: string;
-  /** A profile dir with a signed-in session in the OS keychain; without it checks 8–11 are skipped. */
+  /** A profile dir with a signed-in session in the OS keychain; without it checks 8–12 are skipped. */
   profileDir?: string;
   /** Per network request. */
   timeoutMs?: number;
@@ -42,7 +43,7 @@ export async function runDoctor(options: DoctorOptions, report: (line: DoctorLin
   const { result: profileResult, profile } = checkProfile(options.cloudFile);
   emit(profileResult);
   if (profile === undefined) {
-    skip([CHECK.discovery, CHECK.pkce, CHECK.signing, CHECK.refresh, CHECK.pool, CHECK.dynamodb, CHECK.session, CHECK.cognitoSignIn, CHECK.table, CHECK.isolation], failedAs(profileResult));
+    skip([CHECK.discovery, CHECK.pkce, CHECK.signing, CHECK.refresh, CHECK.pool, CHECK.dynamodb, CHECK.session, CHECK.cognitoSignIn, CHECK.table, CHECK.isolation, CHECK.push], failedAs(profileResult));
     return lines;
   }
 
@@ -61,39 +62,38 @@ export async function runDoctor(options: DoctorOptions, report: (line: DoctorLin
   const endpoint = emit(await checkDynamoDbEndpoint(profile, timeout));
 
   if (options.profileDir === undefined) {
-    skip([CHECK.session, CHECK.cognitoSignIn, CHECK.table, CHECK.isolation], NO_PROFILE_DIR);
+    skip([CHECK.session, CHECK.cognitoSignIn, CHECK.table, CHECK.isolation, CHECK.push], NO_PROFILE_DIR);
     return lines;
   }
   // Restoring needs only the keychain, but a refresh needs the issuer's token endpoint.
   if (!discovery.result.ok) {
-    skip([CHECK.session, CHECK.cognitoSignIn, CHECK.table, CHECK.isolation], failedAs(discovery.result));
+    skip([CHECK.session, CHECK.cognitoSignIn, CHECK.table, CHECK.isolation, CHECK.push], failedAs(discovery.result));
     return lines;
   }
   const session = await checkSession(profile, options.profileDir);
   emit(session.result);
   if (session.restored === undefined) {
-    skip([CHECK.cognitoSignIn, CHECK.table, CHECK.isolation], failedAs(session.result));
+    skip([CHECK.cognitoSignIn, CHECK.table, CHECK.isolation, CHECK.push], failedAs(session.result));
     return lines;
   }
   if (!pool.ok) {
-    skip([CHECK.cognitoSignIn, CHECK.table, CHECK.isolation], failedAs(pool));
+    skip([CHECK.cognitoSignIn, CHECK.table, CHECK.isolation, CHECK.push], failedAs(pool));
     return lines;
   }
   const signIn = await checkCognitoSignIn(profile, session.restored.idToken, timeout);
   emit(signIn.result);
   if (signIn.credentials === undefined) {
-    skip([CHECK.table, CHECK.isolation], failedAs(signIn.result));
+    skip([CHECK.table, CHECK.isolation, CHECK.push], failedAs(signIn.result));
     return lines;
   }
+  // The table and the push channel both need only the credentials: a DynamoDB failure does not hide push's state.
   if (!endpoint.ok) {
     skip([CHECK.table, CHECK.isolation], failedAs(endpoint));
-    return lines;
+  } else {
+    const table = emit(await checkTable(profile, signIn.credentials, timeout));
+    if (table.ok) emit(await checkIsolation(profile, signIn.credentials, timeout));
+    else skip([CHECK.isolation], failedAs(table));
   }
-  const table = emit(await checkTable(profile, signIn.credentials, timeout));
-  if (!table.ok) {
-    skip([CHECK.isolation], failedAs(table));
-    return lines;
-  }
-  emit(await checkIsolation(profile, signIn.credentials, timeout));
+  emit(await checkPush(profile, signIn.credentials, timeout));
   return lines;
 }

@@ -13,7 +13,7 @@ import { launchSystemBrowser, logInAndReturn } from '../../support/system-browse
 import { newProfileDir, profileFor, startTestApp } from '../../support/test-app';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const CHECKS = ['profile', 'issuer discovery', 'PKCE', 'ID token signing', 'refresh tokens', 'Cognito pool', 'DynamoDB endpoint', 'session', 'Cognito sign-in', 'table', 'isolation'];
+const CHECKS = ['profile', 'issuer discovery', 'PKCE', 'ID token signing', 'refresh tokens', 'Cognito pool', 'DynamoDB endpoint', 'session', 'Cognito sign-in', 'table', 'isolation', 'push'];
 const NO_PROFILE_DIR = 'skipped (no --profile-dir: sign in with the app first, then pass its profile dir)';
 
 let root: string;
@@ -58,7 +58,8 @@ function doctor(args: string[], env: NodeJS.ProcessEnv = {}): Promise<DoctorRun>
 
 async function profileFile(name: string, overrides: Partial<CloudProfile> = {}): Promise<string> {
   const file = join(root, `${name}.json`);
-  await writeFile(file, JSON.stringify(profileFor(cloud, overrides)));
+  // As npm run localcloud prints it: with the Events API.
+  await writeFile(file, JSON.stringify(profileFor(cloud, { eventsHttpEndpoint: cloud.eventsHttpEndpoint, eventsRealtimeEndpoint: cloud.eventsRealtimeEndpoint, ...overrides })));
   return file;
 }
 
@@ -103,15 +104,16 @@ describe('with a profile dir the app signed in on', () => {
     }
   });
 
-  test('all eleven checks pass, the session restored and refreshed without a browser', async () => {
+  test('all twelve checks pass, the session restored and refreshed without a browser', async () => {
     const run = await doctor(['--cloud', await profileFile('signed-in'), '--profile-dir', profileDir]);
-    expect(run.lines, run.stderr).toHaveLength(11);
+    expect(run.lines, run.stderr).toHaveLength(12);
     for (const check of CHECKS) expect(lineOf(run, check)).toMatch(new RegExp(`^✓ ${check}: `));
     expect(lineOf(run, 'session')).toContain(cloud.users[0]!.username);
     expect(lineOf(run, 'session')).toContain('refreshed');
     expect(lineOf(run, 'Cognito sign-in')).toMatch(/identity us-east-1:[0-9a-f-]{36}/);
     expect(lineOf(run, 'table')).toContain('bySyncKey');
     expect(lineOf(run, 'isolation')).toContain('refused (AccessDenied)');
+    expect(lineOf(run, 'push')).toMatch(/subscribed to \/sync\/[0-9a-f-]{36}; another identity's channel and \/sync\/\* are refused/);
     expect(run.code).toBe(0);
   });
 
@@ -136,6 +138,7 @@ describe('with a profile dir the app signed in on', () => {
     expect(lineOf(run, 'Cognito sign-in')).toBe('- Cognito sign-in: skipped (Cognito pool failed)');
     expect(lineOf(run, 'table')).toBe('- table: skipped (Cognito pool failed)');
     expect(lineOf(run, 'isolation')).toBe('- isolation: skipped (Cognito pool failed)');
+    expect(lineOf(run, 'push')).toBe('- push: skipped (Cognito pool failed)');
     expect(run.code).toBe(1);
   });
 });
@@ -189,7 +192,7 @@ test('a file that is not JSON fails the profile check and skips everything else'
   const file = join(root, 'broken.json');
   await writeFile(file, '{"issuer": ');
   const run = await doctor(['--cloud', file]);
-  expect(run.lines).toHaveLength(11);
+  expect(run.lines).toHaveLength(12);
   expect(lineOf(run, 'profile')).toMatch(/^✗ profile: .*not JSON/);
   for (const check of CHECKS.slice(1)) expect(lineOf(run, check)).toBe(`- ${check}: skipped (profile failed)`);
   expect(run.code).toBe(1);
