@@ -87,5 +87,6 @@ async function sendCommit(ctx: SyncContext, dataset: string, state: DatasetSyncS
     state.generation,
     records.map((record) => ({ key: record.key, localVersion: record.localVersion })),
   );
+  ctx.committed?.(dataset, outcome.syncCount);
   return { outcome: 'landed', records };
 }

@@ -29,12 +29,14 @@ export async function pushDelete(ctx: SyncContext, dataset: string, state: Datas
   if (carried.outcome === 'carried') {
     // Re-created: S stays at the delete, so the next pull takes the new generation from its start.
     ctx.storage.markDeletePushed(ctx.identityId, dataset, deletedAt, header.generation);
+    ctx.committed?.(dataset, carried.header.syncCount);
     await purgeQuietly(ctx, carried.header);
     return { outcome: 'done', pushed: 0 };
   }
   const outcome = await remote.commitDelete(ctx.table, { dataset, syncCount: header.syncCount, generation: header.generation, deviceId: ctx.deviceId, now: ctx.now() });
   if (!outcome.committed) return { outcome: 'conflict', pushed: 0 };
   ctx.storage.markDeletePushed(ctx.identityId, dataset, outcome.syncCount, header.generation);
+  ctx.committed?.(dataset, outcome.syncCount);
   await purgeQuietly(ctx, { ...header, syncCount: outcome.syncCount, deleted: true });
   return { outcome: 'done', pushed: 0 };
 }

@@ -31,6 +31,7 @@ export async function recreateKeepingConcurrent(
     header: { syncCount: moved.syncCount, generation: moved.generation, deleted: false },
     records: carried.records.map(toMergeRecord),
   });
+  ctx.committed?.(dataset, moved.syncCount);
   await purgeQuietly(ctx, moved);
   return { header: moved, pulled };
 }

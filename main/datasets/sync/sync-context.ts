@@ -20,6 +20,12 @@ export interface SyncContext {
   pullRanges?: number;
   /** Told of each remote item skipped as malformed: it never reaches the store. */
   malformed?(item: remote.MalformedItem): void;
+  /**
+   * Told right after a remote change this device made has landed (a commit of records, a delete, a
+   * re-create), with the header's new syncCount: the push hints tell the other devices. It must return
+   * at once and never throw; the engine does not wait on anyone hearing it.
+   */
+  committed?(dataset: string, syncCount: number): void;
 }
 
 export interface SyncStep {

@@ -43,6 +43,8 @@ export interface SyncEngineOptions {
   commitBudget?: Partial<remote.CommitBudget>;
   /** How many sub-ranges a pull reads side by side (pull-changes.ts's PULL_RANGES by default). */
   pullRanges?: number;
+  /** Told when a change this device made has landed (see SyncContext.committed): the push hints. */
+  committed?(dataset: string, syncCount: number): void;
 }
 
 export interface SyncEngine {
@@ -80,6 +82,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     budget: { ...ENGINE_COMMIT_BUDGET, ...options.commitBudget },
     malformed: status.malformed,
     pullRanges: options.pullRanges,
+    committed: options.committed && tellingSafely(options.committed, log),
   };
   const stopped = () => closed || !options.isOnline();
 
@@ -141,5 +144,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       closed = true;
       status.close();
     },
+  };
+}
+
+/** The commit has landed and is recorded whatever the listener does: its failure is only logged. */
+function tellingSafely(committed: (dataset: string, syncCount: number) => void, log: Logger): (dataset: string, syncCount: number) => void {
+  return (dataset, syncCount) => {
+    try {
+      committed(dataset, syncCount);
+    } catch (error) {
+      log.warn('telling of a landed commit failed', { error });
+    }
   };
 }
