@@ -27,8 +27,11 @@ export interface AppOptions {
   log?: Logger;
   /** Where the IdP's logout page returns the browser (registered with the IdP). */
   logoutReturnTo?: string;
-  /** How often sync runs by itself and how long after a change (tests lengthen both, so only their "sync now" runs). */
-  syncTiming?: { intervalMs?: number; debounceMs?: number };
+  /**
+   * How often sync runs by itself (while push hints are not subscribed, and while they are) and how long
+   * after a change (tests lengthen them, so only their "sync now" runs).
+   */
+  syncTiming?: { intervalMs?: number; safetyPollMs?: number; debounceMs?: number };
 }
 
 export interface App {

@@ -1,13 +1,22 @@
 // When sync runs (docs/sync-protocol.md): at once when started (after sign-in), a moment after a local
 // change (debounced, so typing is one sync), when the network comes back or "Work offline" is
-// switched off, on a timer while the app is open, and on demand. The engine makes each of these
-// one header Query when nothing changed, and no request at all while offline.
+// switched off, when push hints subscribe (to catch up on what no hint told), on a timer while the
+// app is open, and on demand. The engine makes each of these one header Query when nothing changed,
+// and no request at all while offline.
+//
+// The timer is paced by the push hints (push-hints.ts): every DEFAULT_SYNC_INTERVAL_MS while they
+// are not subscribed (no endpoints, connecting, down, refused, offline), every SAFETY_POLL_MS while
+// they are, since a hint can be lost. It starts over on each change, so a 15 s timer never runs on
+// while hints arrive: a quiet, subscribed device costs 12 header Queries an hour.
 import { createRepeatLog, silentLogger, type Logger } from '../../platform/log';
 import type { Platform } from '../../platform/platform';
 import type { SyncStorage } from '../store/sync-storage';
 import type { SyncEngine, SyncReport } from './sync-engine';
 
+/** The poll while push hints are not subscribed. */
 export const DEFAULT_SYNC_INTERVAL_MS = 15_000;
+/** The poll while they are: only a safety net for hints lost on the way. */
+export const SAFETY_POLL_MS = 5 * 60_000;
 export const DEFAULT_CHANGE_DEBOUNCE_MS = 1_500;
 
 export interface SyncSchedulerOptions {
@@ -16,7 +25,10 @@ export interface SyncSchedulerOptions {
   store: Pick<SyncStorage, 'subscribe'>;
   identityId: string;
   platform: Pick<Platform, 'onOnlineChange'>;
+  /** The poll while push hints are not subscribed (DEFAULT_SYNC_INTERVAL_MS). */
   intervalMs?: number;
+  /** The poll while they are (SAFETY_POLL_MS). */
+  safetyPollMs?: number;
   debounceMs?: number;
   log?: Logger;
 }
@@ -24,6 +36,8 @@ export interface SyncSchedulerOptions {
 export interface SyncScheduler {
   /** "Sync now": all datasets, or one, and what it did; rejects with the sync's error (OFFLINE when offline). */
   syncNow(dataset?: string): Promise<SyncReport>;
+  /** Push hints subscribed (true) or not any more: the timer starts over at its pace, and a subscribe catches up at once. */
+  pushChanged(subscribed: boolean): void;
   stop(): void;
 }
 
@@ -73,14 +87,28 @@ export function startSyncScheduler(options: SyncSchedulerOptions): SyncScheduler
   const stopOnline = options.platform.onOnlineChange?.((online) => {
     if (online) runSync('network back');
   });
-  const timer = setInterval(() => runSync('timer'), options.intervalMs ?? DEFAULT_SYNC_INTERVAL_MS);
-  timer.unref?.();
+  let subscribed = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  function startTimer(): void {
+    if (timer !== undefined) clearInterval(timer);
+    const every = subscribed ? (options.safetyPollMs ?? SAFETY_POLL_MS) : (options.intervalMs ?? DEFAULT_SYNC_INTERVAL_MS);
+    timer = setInterval(() => runSync(subscribed ? 'safety poll' : 'timer'), every);
+    timer.unref?.();
+  }
+  startTimer();
   runSync('sign-in');
 
   return {
     syncNow(dataset) {
       if (dataset !== undefined) return engine.syncDataset(dataset).then((result) => ({ datasets: [result], unchanged: [] }));
       return engine.syncAll();
+    },
+    pushChanged(now) {
+      if (stopped || now === subscribed) return;
+      subscribed = now;
+      startTimer();
+      // Hints are delivered at most once and none came while unsubscribed: one Query finds what was missed.
+      if (subscribed) runSync('push subscribed');
     },
     stop() {
       stopped = true;

@@ -38,7 +38,10 @@ export interface SyncServiceOptions {
   /** This device's ID (the profile's), the same the store writes as lastModifiedBy. */
   deviceId: string;
   log?: Logger;
+  /** The poll while push hints are not subscribed (or the profile has none); see sync-scheduler.ts. */
   intervalMs?: number;
+  /** The poll while they are subscribed. */
+  safetyPollMs?: number;
   debounceMs?: number;
 }
 

@@ -1,7 +1,9 @@
 // Random histories on three devices of one user — puts (of values from the whole of Unicode, control
 // characters included), removes, dataset deletes, syncs, crashes (a device dropped and reopened from
-// its files between two steps), injected throttling and 5xx at the gateway, and a buggy device that
-// commits malformed items into the user's own partition — then everyone syncs quietly. Every replica must equal the remote; under
+// its files between two steps), injected throttling and 5xx at the gateway, a buggy device that
+// commits malformed items into the user's own partition, and push hints (every landed commit
+// published; delivered, lost, duplicated or reordered, the syncs they start running beside the next
+// steps or awaited) — then everyone syncs quietly. Every replica must equal the remote; under
 // lastWriterWins each key must hold the write with the greatest (device time, device ID); under
 // manual no value written disappears unless it was overwritten where it was seen or a conflict
 // listed it (the quiet phase then settles every conflict with "theirs").
@@ -17,7 +19,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../../localcloud/start-local-cloud';
 import * as remote from '../../../../main/aws/dataset-table';
 import { DATASET_PREFIX, PARTITION_KEY, RECORD_PREFIX, SORT_KEY, SYNC_KEY_ATTRIBUTE, syncKey } from '../../../../main/aws/table-schema';
+import type { PushChannel, PushChannelOptions } from '../../../../main/aws/push/push-channel';
 import { DEFAULT_LIMITS } from '../../../../main/datasets/limits';
+import { createPushHints, type PushHints } from '../../../../main/datasets/sync/push-hints';
 import { isAppError } from '../../../../shared/errors';
 import { signInCloudUser } from '../../../support/cloud-user';
 import { openSyncDevice, remoteRecords, type CloudUser, type SyncDevice } from '../../../support/sync-device';
@@ -50,7 +54,11 @@ type Step =
   | { kind: 'sync'; device: number; dataset: number }
   | { kind: 'crash'; device: number }
   | { kind: 'faults'; on: boolean }
-  | { kind: 'malformed'; device: number; dataset: number; items: number[] };
+  | { kind: 'malformed'; device: number; dataset: number; items: number[] }
+  /** The hints published since the last such step reach every device, with a fault; `settle`: their syncs are awaited. */
+  | { kind: 'hints'; fault: HintFault; settle: boolean };
+
+type HintFault = 'deliver' | 'lose' | 'duplicate' | 'reorder';
 
 const device = fc.integer({ min: 0, max: DEVICES - 1 });
 const dataset = fc.integer({ min: 0, max: DATASETS.length - 1 });
@@ -78,6 +86,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       device,
       dataset,
       items: fc.array(fc.integer({ min: 0, max: MALFORMED_KINDS - 1 }), { minLength: 1, maxLength: 4 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('hints' as const),
+      fault: fc.constantFrom<HintFault>('deliver', 'lose', 'duplicate', 'reorder'),
+      settle: fc.boolean(),
     }),
   },
 );
@@ -197,6 +213,40 @@ function noteReplaced(target: SyncDevice, name: string, keys: readonly string[],
   }
 }
 
+/**
+ * The channel every device's push hints share: what one publishes waits in `sent` until a 'hints'
+ * step hands it to every device's receiver (each ignores its own), as AppSync would, or not.
+ */
+function createHintBus() {
+  const sent: string[] = [];
+  const receivers = new Set<PushChannelOptions['onEvent']>();
+  return {
+    open(callbacks: Pick<PushChannelOptions, 'onEvent' | 'onState'>): PushChannel {
+      return {
+        start() {
+          receivers.add(callbacks.onEvent);
+          callbacks.onState('subscribed');
+        },
+        publish: async (event) => void sent.push(event),
+        state: () => (receivers.has(callbacks.onEvent) ? 'subscribed' : 'stopped'),
+        async stop() {
+          receivers.delete(callbacks.onEvent);
+          callbacks.onState('stopped');
+        },
+      };
+    },
+    deliver(fault: HintFault): void {
+      const taken = sent.splice(0);
+      const delivered =
+        fault === 'lose' ? taken.filter((_, index) => index % 2 === 1)
+        : fault === 'duplicate' ? taken.flatMap((event) => [event, event])
+        : fault === 'reorder' ? taken.reverse()
+        : taken;
+      for (const event of delivered) for (const receive of receivers) receive(event);
+    },
+  };
+}
+
 async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): Promise<void> {
   runNumber += 1;
   const names = DATASETS.map((name) => `run${runNumber}-${name}`);
@@ -204,9 +254,49 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
   let clock = 1_000;
   const now = () => clock;
   const dirs = await Promise.all(Array.from({ length: DEVICES }, () => mkdtemp(join(root, 'device-'))));
-  const open = (index: number) => openSyncDevice(user, root, { profileDir: dirs[index], maxAttempts: 20, now });
-  const devices = await Promise.all(dirs.map((_, index) => open(index)));
+  const bus = createHintBus();
+  const hints: (PushHints | undefined)[] = [];
+  // Syncs the hints started that failed as no sync may (the steps' own syncs throw instead).
+  const unexpected: unknown[] = [];
   const seen: Observations = { writes: [], superseded: new Set(), listed: new Set() };
+  const open = async (index: number) => {
+    const opened = await openSyncDevice(user, root, {
+      profileDir: dirs[index],
+      maxAttempts: 20,
+      now,
+      engine: { committed: (dataset, syncCount) => hints[index]?.committed(dataset, syncCount) },
+    });
+    const pushHints = createPushHints({
+      openChannel: bus.open,
+      identityId: opened.identityId,
+      deviceId: opened.deviceId,
+      storage: opened.store.syncStorage,
+      // A hinted sync is observed as the steps' syncs are: a conflict it lists counts as listed.
+      engine: {
+        syncDataset: async (name) => {
+          try {
+            return await opened.engine.syncDataset(name);
+          } catch (error) {
+            if (!isAppError(error) || error.code === 'INTERNAL') unexpected.push(error);
+            throw error;
+          } finally {
+            observeConflicts(opened, name, seen);
+          }
+        },
+        syncAll: () => opened.engine.syncAll(),
+      },
+      debounceMs: 0,
+    });
+    hints[index] = pushHints;
+    pushHints.connect();
+    return opened;
+  };
+  /** No hinted sync waits or runs on `index` any more. */
+  const quietHints = async (index: number) => {
+    await hints[index]?.stop();
+    await devices[index]!.engine.idle();
+  };
+  const devices = await Promise.all(dirs.map((_, index) => open(index)));
   const deleted = new Set<string>();
   const prepare = (target: SyncDevice, name: string) => {
     target.store.openOrCreate(target.identityId, name);
@@ -258,6 +348,9 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
           await syncObserved(devices[each.device]!, names[each.dataset]!);
           break;
         case 'crash':
+          // A crash kills the syncs under way with the process; here they finish first, as the
+          // store of a closed device cannot take them.
+          await quietHints(each.device);
           devices[each.device]!.close();
           devices[each.device] = await open(each.device);
           break;
@@ -267,8 +360,22 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
         case 'malformed':
           await commitMalformed(devices[each.device]!, names[each.dataset]!, each.items);
           break;
+        case 'hints':
+          bus.deliver(each.fault);
+          if (each.settle) {
+            // The debounce (0 here) and a follow-up after a sync, then the syncs themselves.
+            for (let turn = 0; turn < 3; turn += 1) {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              await Promise.all(devices.map((target) => target.engine.idle()));
+            }
+          }
+          break;
       }
     }
+
+    // Hints only help: whatever they started ends before the quiet syncs, which decide alone.
+    for (const index of devices.keys()) await quietHints(index);
+    expect(unexpected, 'hinted syncs that failed as no sync may').toEqual([]);
 
     // Quiet: no faults, everyone syncs until a whole round changes nothing; open conflicts are
     // settled with "theirs" (the remote's value), as a user choosing would.
@@ -317,6 +424,7 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
     }
   } finally {
     cloud.setFaults({});
+    for (const index of devices.keys()) await quietHints(index).catch(() => undefined);
     for (const target of devices) target.close();
   }
 }
@@ -366,6 +474,27 @@ const ALWAYS: Step[][] = [
     { kind: 'sync', device: 2, dataset: 0 },
     { kind: 'put', device: 1, dataset: 0, key: 0, value: '\u0001'.repeat(20_000) },
     { kind: 'sync', device: 1, dataset: 0 },
+  ],
+  // Every fault of the push hints, each after a commit: hints that start syncs beside the next steps
+  // (a write and a sync of the same dataset meet one), lost ones the quiet syncs must make up for.
+  [
+    { kind: 'put', device: 0, dataset: 0, key: 0, value: 'a' },
+    { kind: 'sync', device: 0, dataset: 0 },
+    { kind: 'hints', fault: 'duplicate', settle: true },
+    { kind: 'put', device: 1, dataset: 0, key: 0, value: 'b' },
+    { kind: 'sync', device: 1, dataset: 0 },
+    { kind: 'put', device: 2, dataset: 0, key: 1, value: 'c' },
+    { kind: 'sync', device: 2, dataset: 0 },
+    { kind: 'hints', fault: 'reorder', settle: false },
+    { kind: 'put', device: 0, dataset: 0, key: 0, value: 'd' },
+    { kind: 'sync', device: 0, dataset: 0 },
+    { kind: 'deleteDataset', device: 1, dataset: 0 },
+    { kind: 'sync', device: 1, dataset: 0 },
+    { kind: 'hints', fault: 'lose', settle: false },
+    { kind: 'crash', device: 2 },
+    { kind: 'put', device: 2, dataset: 0, key: 2, value: 'e' },
+    { kind: 'sync', device: 2, dataset: 0 },
+    { kind: 'hints', fault: 'deliver', settle: true },
   ],
 ];
 const examples = [...ALWAYS, ...FOUND].map((steps): [Step[]] => [steps]);

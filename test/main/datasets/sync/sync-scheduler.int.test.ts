@@ -1,11 +1,13 @@
 // The scheduler on a real engine: the timer brings what other devices committed, an idle tick is
-// one request, and a stopped scheduler sends nothing more.
+// one request, and a stopped scheduler sends nothing more. Paced by the push hints (told here as the
+// push hints tell it): every subscribe catches up at once, the safety poll alone runs while
+// subscribed and the fallback timer alone while not, and a quiet subscribed hour is 12 Queries.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../../localcloud/start-local-cloud';
-import { startSyncScheduler } from '../../../../main/datasets/sync/sync-scheduler';
+import { SAFETY_POLL_MS, startSyncScheduler, type SyncScheduler, type SyncSchedulerOptions } from '../../../../main/datasets/sync/sync-scheduler';
 import { signInCloudUser } from '../../../support/cloud-user';
 import { openSyncDevice, requestsOf, type SyncDevice } from '../../../support/sync-device';
 
@@ -19,6 +21,27 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ inMemory: true });
   const user = await signInCloudUser(cloud, root, 1);
   [here, elsewhere] = [await openSyncDevice(user, root), await openSyncDevice(user, root)];
+});
+
+let running: SyncScheduler | undefined;
+
+/** A scheduler for `here`, stopped after the test; the sign-in sync it starts is over when it returns. */
+async function schedule(options: Partial<SyncSchedulerOptions>): Promise<SyncScheduler> {
+  running = startSyncScheduler({ engine: here.engine, store: here.store, identityId: here.identityId, platform: here.platform, debounceMs: 20, ...options });
+  await here.engine.idle();
+  cloud.resetRequestCounts();
+  return running;
+}
+
+/** Header Queries `here` sent since the last reset. */
+const queries = () => requestsOf(cloud.requestCounts(), here.identityId).Query ?? 0;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+afterEach(async () => {
+  running?.stop();
+  running = undefined;
+  vi.useRealTimers();
+  await here.engine.idle();
 });
 
 afterAll(async () => {
@@ -50,4 +73,70 @@ test('on the timer a change made on another device arrives; an idle tick is one 
   here.store.put(here.identityId, 'ticking', 'k', 'after stop');
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect(requestsOf(cloud.requestCounts(), here.identityId)).toEqual({});
+});
+
+test('each subscribe catches up at once with one Query: a change no hint told arrives without any timer', async () => {
+  const scheduler = await schedule({ intervalMs: 3_600_000, safetyPollMs: 3_600_000 });
+  elsewhere.store.openOrCreate(elsewhere.identityId, 'missed');
+  elsewhere.store.put(elsewhere.identityId, 'missed', 'k', 'told by no hint');
+  await elsewhere.engine.syncAll();
+  await sleep(300);
+  expect(here.records('missed').size).toBe(0);
+
+  scheduler.pushChanged(true);
+  await expect.poll(() => here.records('missed').get('k')).toBe('told by no hint');
+  // Told again that it is subscribed, it was already: no second catch-up.
+  await here.engine.idle();
+  cloud.resetRequestCounts();
+  scheduler.pushChanged(true);
+  await sleep(300);
+  expect(queries()).toBe(0);
+
+  // Down, then subscribed again: another catch-up.
+  scheduler.pushChanged(false);
+  scheduler.pushChanged(true);
+  await expect.poll(queries).toBe(1);
+});
+
+test('while subscribed the fallback timer stops: only the catch-up, then nothing until the safety poll', async () => {
+  const scheduler = await schedule({ intervalMs: 100, safetyPollMs: 3_600_000 });
+  // Not subscribed: the fallback timer runs.
+  await expect.poll(queries).toBeGreaterThanOrEqual(3);
+  scheduler.pushChanged(true);
+  await here.engine.idle();
+  cloud.resetRequestCounts();
+  await sleep(800);
+  expect(queries()).toBe(0);
+
+  // Down: the fallback timer again, at its own pace.
+  scheduler.pushChanged(false);
+  await expect.poll(queries).toBeGreaterThanOrEqual(3);
+});
+
+test('the safety poll runs only while subscribed', async () => {
+  const scheduler = await schedule({ intervalMs: 3_600_000, safetyPollMs: 100 });
+  await sleep(500);
+  expect(queries()).toBe(0);
+  scheduler.pushChanged(true);
+  // The catch-up, then the safety polls.
+  await expect.poll(queries).toBeGreaterThanOrEqual(4);
+  scheduler.pushChanged(false);
+  await here.engine.idle();
+  cloud.resetRequestCounts();
+  await sleep(500);
+  expect(queries()).toBe(0);
+});
+
+test('at the defaults a quiet hour with push hints subscribed costs 12 requests, each a header Query', async () => {
+  // Only the scheduler's timer is the test's to move; everything else (the SDK, the engine) runs for real.
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  const scheduler = await schedule({});
+  scheduler.pushChanged(true);
+  await here.engine.idle();
+  cloud.resetRequestCounts();
+  for (let elapsed = 0; elapsed < 3_600_000; elapsed += SAFETY_POLL_MS) {
+    await vi.advanceTimersByTimeAsync(SAFETY_POLL_MS);
+    await here.engine.idle();
+  }
+  expect(requestsOf(cloud.requestCounts(), here.identityId)).toEqual({ Query: 12 });
 });
