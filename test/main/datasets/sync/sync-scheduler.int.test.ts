@@ -140,3 +140,28 @@ test('at the defaults a quiet hour with push hints subscribed costs 12 requests,
   }
   expect(requestsOf(cloud.requestCounts(), here.identityId)).toEqual({ Query: 12 });
 });
+
+test('a burst of local changes is one sync; a steady stream still syncs within 2 s of its first change', async () => {
+  await schedule({ intervalMs: 3_600_000, safetyPollMs: 3_600_000, debounceMs: 300 });
+  here.store.openOrCreate(here.identityId, 'burst');
+  await expect.poll(() => requestsOf(cloud.requestCounts(), here.identityId).TransactWriteItems ?? 0).toBe(1);
+  await here.engine.idle();
+  cloud.resetRequestCounts();
+  for (let index = 0; index < 20; index += 1) here.store.put(here.identityId, 'burst', `k${index}`, 'v');
+  await expect.poll(() => requestsOf(cloud.requestCounts(), here.identityId).TransactWriteItems ?? 0).toBe(1);
+  await sleep(600);
+  await here.engine.idle();
+  expect(requestsOf(cloud.requestCounts(), here.identityId).TransactWriteItems).toBe(1);
+
+  // A put every 100 ms never leaves 300 ms of quiet: without the 2 s bound it would never sync.
+  cloud.resetRequestCounts();
+  const started = Date.now();
+  let committedAt: number | undefined;
+  for (let index = 0; Date.now() - started < 3_000; index += 1) {
+    here.store.put(here.identityId, 'burst', `stream${index}`, 'v');
+    if (committedAt === undefined && (requestsOf(cloud.requestCounts(), here.identityId).TransactWriteItems ?? 0) > 0) committedAt = Date.now();
+    await sleep(100);
+  }
+  expect(committedAt, 'a commit while the stream went on').toBeDefined();
+  expect(committedAt! - started).toBeLessThan(2_800);
+});
