@@ -3,8 +3,8 @@
 // dataset of 10,000 records, with the app composed and signed in as a person runs it. Gets and puts
 // are told apart: a get is a read, a put a durable transaction (an fsync), an order of magnitude apart.
 import type { Browser } from 'playwright-core';
-import WebSocket from 'ws';
 import type { LocalCloud } from '../localcloud/start-local-cloud';
+import { openBridge, type BridgeClient } from './bridge-client';
 import type { BenchFigure } from './local-store-bench';
 import { quantile } from './stats';
 import { startSignedInWebHost } from './signed-in-web-host';
@@ -21,38 +21,15 @@ export const BRIDGE_FIGURES = ['bridge_get_p50_ms', 'bridge_get_p99_ms', 'bridge
 
 const DATASET = 'BridgeBench';
 
-function openSocket(origin: string, token: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${origin.replace('http', 'ws')}/ipc?token=${token}`, { origin });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
 export async function benchBridge(cloud: LocalCloud, browser: Browser, options: BridgeBenchOptions = {}): Promise<BenchFigure[]> {
   const records = options.records ?? 10_000;
   const roundTrips = options.roundTrips ?? 2_000;
   const valueBytes = options.valueBytes ?? 1024;
   const running = await startSignedInWebHost(cloud, browser, { dataset: DATASET, records, valueBytes });
-  let ws: WebSocket | undefined;
+  let bridge: BridgeClient | undefined;
   try {
-    ws = await openSocket(running.host.origin, running.token);
-    const socket = ws;
-    const waiting = new Map<number, (result: { ok: boolean; error?: { code: string } }) => void>();
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; result?: { ok: boolean } };
-      if (message.id !== undefined) waiting.get(message.id)?.(message.result!);
-    });
-    let nextId = 0;
-    const call = (command: string, input: unknown) =>
-      new Promise<{ ok: boolean; error?: { code: string } }>((resolve) => {
-        const id = nextId++;
-        waiting.set(id, (result) => {
-          waiting.delete(id);
-          resolve(result);
-        });
-        socket.send(JSON.stringify({ id, command, input }));
-      });
+    bridge = await openBridge(running);
+    const call = bridge.call;
     const value = 'w'.repeat(valueBytes);
     const keyOf = (index: number) => `r${String((index * 7919) % records).padStart(7, '0')}`;
     const step = async (index: number) => {
@@ -88,7 +65,7 @@ export async function benchBridge(cloud: LocalCloud, browser: Browser, options: 
       figure('bridge_put_p99_ms', puts, 0.99, 15, 'one records.put, each a durable transaction (synchronous=FULL)'),
     ];
   } finally {
-    ws?.close();
+    bridge?.close();
     await running.stop();
   }
 }

@@ -12,12 +12,13 @@ import { startLocalCloud, type LocalCloud } from '../localcloud/start-local-clou
 import { launchChromium } from '../test/support/chromium';
 import { benchBridge, BRIDGE_FIGURES } from './bridge-bench';
 import { benchLocalStore, type BenchFigure } from './local-store-bench';
+import { benchPush, PUSH_FIGURES } from './push-bench';
 import { benchRender, RENDER_FIGURES } from './render-bench';
 import { AT_LEAST_FIGURES, renderReadme } from './readme-table';
 import { benchSync, SYNC_FIGURES } from './sync-bench';
 
 const LOCAL_FIGURES = ['local_put_ops_per_s', 'local_get_ops_per_s'] as const;
-export const FIGURES = [...SYNC_FIGURES, ...LOCAL_FIGURES, ...BRIDGE_FIGURES, ...RENDER_FIGURES] as const;
+export const FIGURES = [...SYNC_FIGURES, ...LOCAL_FIGURES, ...BRIDGE_FIGURES, ...RENDER_FIGURES, ...PUSH_FIGURES] as const;
 
 /** Figures where more is better; every other target is a ceiling. */
 const AT_LEAST = AT_LEAST_FIGURES;
@@ -77,13 +78,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       const local = benchLocalStore(quick ? { operations: 200, rounds: 3 } : {});
       measured.push(...local.map((figure) => ({ ...figure, target: LOCAL_TARGETS[figure.name as keyof typeof LOCAL_TARGETS] })));
     }
-    if (wants(SYNC_FIGURES) || wants(BRIDGE_FIGURES) || wants(RENDER_FIGURES)) cloud = await startLocalCloud({ inMemory: true });
+    if (wants(SYNC_FIGURES) || wants(BRIDGE_FIGURES) || wants(RENDER_FIGURES) || wants(PUSH_FIGURES)) cloud = await startLocalCloud({ inMemory: true });
     if (wants(SYNC_FIGURES)) {
       measured.push(...(await benchSync(cloud!, { ...(quick ? { records: 500, rounds: 1 } : {}), only })));
     }
-    if (wants(BRIDGE_FIGURES) || wants(RENDER_FIGURES)) browser = await launchChromium();
+    if (wants(BRIDGE_FIGURES) || wants(RENDER_FIGURES) || wants(PUSH_FIGURES)) browser = await launchChromium();
     if (wants(BRIDGE_FIGURES)) measured.push(...(await benchBridge(cloud!, browser!, quick ? { records: 500, roundTrips: 200 } : {})));
     if (wants(RENDER_FIGURES)) measured.push(...(await benchRender(cloud!, browser!, quick ? { records: 500, scrollMs: 1_000 } : {})));
+    if (wants(PUSH_FIGURES)) measured.push(...(await benchPush(cloud!, browser!, { ...(quick ? { rounds: 4, baselineRounds: 1, idleMs: 5_000 } : {}), only })));
   } finally {
     await browser?.close();
     await cloud?.stop();

@@ -1,7 +1,8 @@
 // The app as the browser host runs it — createApp behind startWebHost serving the built renderer —
-// signed in to the localcloud's first demo user (Chromium logs in on the IdP page), with a dataset
-// filled through the store directly. "Work offline" is on, so no background sync competes with
-// what the bridge and render benchmarks time.
+// signed in to a localcloud demo user (Chromium logs in on the IdP page), with a dataset filled
+// through the store directly. By default "Work offline" is on, so no background sync competes with
+// what the bridge and render benchmarks time; the push benchmark runs devices online, with or
+// without the Events API, at the app's timers or others.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import keytar from 'keytar';
 import type { Browser } from 'playwright-core';
 import type { LocalCloud } from '../localcloud/start-local-cloud';
-import { createApp, type App } from '../main/app';
+import { createApp, type App, type AppOptions } from '../main/app';
 import { createEventHub } from '../main/ipc/event-hub';
 import { APP_ID, profileIdOf } from '../main/platform/platform';
 import { keychainService } from '../main/platform/keychain/keytar-store';
@@ -36,16 +37,27 @@ export async function ensureRendererBuilt(): Promise<void> {
   await build({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
 }
 
+export interface SignedInWebHostOptions {
+  /** Which demo user (cloud.users[user]); the first by default. */
+  user?: number;
+  /** Online, syncing by itself (default: "Work offline" on). */
+  online?: boolean;
+  /** The profile names the local cloud's Events API (push hints); default no, so the app polls. */
+  pushHints?: boolean;
+  syncTiming?: AppOptions['syncTiming'];
+}
+
 export async function startSignedInWebHost(
   cloud: LocalCloud,
   browser: Browser,
   fill: { dataset: string; records: number; valueBytes: number },
+  options: SignedInWebHostOptions = {},
 ): Promise<SignedInWebHost> {
   await ensureRendererBuilt();
   const scratch = mkdtempSync(join(tmpdir(), 'bench-host-'));
   const profileDir = join(scratch, 'profile');
   const platform = testPlatform(profileDir);
-  platform.onOpen = async (url) => void (await logInAndReturn(browser, url, cloud.users[0]!));
+  platform.onOpen = async (url) => void (await logInAndReturn(browser, url, cloud.users[options.user ?? 0]!));
   const hub = createEventHub();
   let app: App | undefined;
   let host: RunningWebHost | undefined;
@@ -58,11 +70,12 @@ export async function startSignedInWebHost(
     rmSync(scratch, { recursive: true, force: true });
   };
   try {
-    app = await createApp({ profile: profileFor(cloud), platform, hub });
+    const events = options.pushHints ? { eventsHttpEndpoint: cloud.eventsHttpEndpoint, eventsRealtimeEndpoint: cloud.eventsRealtimeEndpoint } : {};
+    app = await createApp({ profile: profileFor(cloud, events), platform, hub, syncTiming: options.syncTiming });
     const signedIn = await app.router.dispatch('session.signIn', {});
     if (!signedIn.ok) throw new Error(`signing the bench user in failed: ${signedIn.error.code}`);
     const identityId = await app.sync.identityId();
-    app.store.setWorkOffline(true);
+    if (!options.online) app.store.setWorkOffline(true);
     app.store.openOrCreate(identityId, fill.dataset);
     const value = 'v'.repeat(fill.valueBytes);
     const chunk = 5_000;

@@ -42,7 +42,7 @@ test('npm run bench -- --quick exits by itself and writes every figure with a nu
   }
   // Request counts are exact even at quick sizes: a quiet sync is one request whatever the datasets.
   expect(results.figures.find((figure) => figure.name === 'no_change_sync_requests')?.value).toBe(1);
-}, 180_000);
+}, 300_000);
 
 test('--only measures just the named figures, and an unknown name is refused', async () => {
   const out = join(scratch, 'only.json');
