@@ -87,7 +87,7 @@ async function serveRelease(): Promise<Release> {
 /** A fresh install: this checkout's files, its node_modules linked, and `electron` as npm ci leaves it. */
 function freshProject(dir: string): string {
   const project = join(dir, 'project');
-  for (const name of ['package.json', 'tsconfig.json', 'electron.vite.config.ts', 'main', 'preload', 'renderer', 'shared', 'localcloud', 'scripts', 'out']) {
+  for (const name of ['package.json', 'tsconfig.json', 'electron.vite.config.ts', 'main', 'preload', 'renderer', 'shared', 'localcloud', 'infra', 'scripts', 'out']) {
     if (existsSync(join(root, name))) cpSync(join(root, name), join(project, name), { recursive: true, preserveTimestamps: true });
   }
   symlinkSync(join(root, '.cache'), join(project, '.cache'));
