@@ -301,6 +301,15 @@ describe('the keyboard reaches everything', () => {
     expect(await alerts()).toBe(0);
   });
 
+  test('a focused row scrolled out of sight takes the focus with it, never leaving it on a row that shows another record', async () => {
+    await row(keyOf(0)).getByRole('cell', { name: keyOf(0), exact: true }).click();
+    await expect.poll(focused).toMatchObject({ column: 'key', key: keyOf(0) });
+    await page.getByRole('region', { name: 'Records of Keys' }).evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await row(keyOf(59)).waitFor();
+    await expect(row(keyOf(0)).count()).resolves.toBe(0);
+    await expect.poll(async () => (await focused()).key).toBeUndefined();
+  });
+
   test('Ctrl+F filters, Ctrl+N starts a new record, Ctrl+R and F5 sync now without reloading the page', async () => {
     await page.keyboard.press('Control+f');
     // A search box (role searchbox), so that "textbox Key" names one box only.

@@ -23,6 +23,10 @@ interface Props {
 
 export const ROW_HEIGHT = 36;
 
+// A page's first formatted date loads the locale's data (50–75 ms in Chromium): done while the page
+// is idle, so that the first dataset opened does not wait for it before showing its rows.
+if (typeof requestIdleCallback === 'function') requestIdleCallback(() => formatTime(Date.now()), { timeout: 2000 });
+
 const KeyName = ({ text }: { text: string }) => <span className="visually-hidden"> {text}</span>;
 
 export const RecordRow = memo(function RecordRow({ row, index, tabColumn, actions }: Props) {

@@ -1,17 +1,21 @@
 // The records of one dataset in a virtualized table over all of them: the scrollbar stands for
-// every record the filter matches, any position reads its own page, smooth at 100,000. The table
-// is one Tab stop: the arrow keys, Page Up/Down and Home/End move through it (grid-navigation.ts,
-// use-grid-focus.ts), Enter or F2 edits the row, Delete deletes it.
-import { useVirtualizer } from '@tanstack/react-virtual';
+// every record the filter matches, any position reads its own page, smooth at 100,000 (the rows on
+// screen follow from the scroll position, use-row-window.ts; rows scrolled in reuse the elements of
+// rows scrolled out, row-slots.ts). The table is one Tab stop: the arrow keys, Page Up/Down and
+// Home/End move through it (grid-navigation.ts, use-grid-focus.ts), Enter or F2 edits the row,
+// Delete deletes it.
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import { ColumnHeads } from '../common/ColumnHeads';
 import { columnIn, nextPosition } from './grid-navigation';
 import { LoadingRow, RecordRow, ROW_HEIGHT, type RowActions } from './RecordRow';
+import { useRowSlots } from './row-slots';
 import { useGridFocus } from './use-grid-focus';
 import { useRecordRows } from './use-record-rows';
+import { useRowWindow } from './use-row-window';
 
 /** The sticky header row's height (records.css gives it), so that rows are placed exactly. */
 const HEADER_HEIGHT = 36;
+const GEOMETRY = { rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT };
 
 export interface RecordsTableHandle {
   /** Puts the focus on the table's current place. */
@@ -30,20 +34,17 @@ export function RecordsTable({ dataset, prefix, actions, ref }: Props) {
   const count = rows.count ?? 0;
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const virtualizer = useVirtualizer({
+  const drawn = useRowWindow(scrollRef, GEOMETRY, {
     count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    paddingStart: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
+    // Rows drawn beyond the edges hide the wait for a render while scrolling; a drag passing
+    // through jumps past them every frame, so then they are only work.
+    overscan: rows.passing ? 1 : 12,
   });
-  const items = virtualizer.getVirtualItems();
-  const firstIndex = items[0]?.index ?? 0;
-  const lastIndex = items.at(-1)?.index ?? 0;
+  const firstIndex = drawn.first;
+  const lastIndex = Math.max(drawn.first, drawn.last);
   useEffect(() => {
-    show(firstIndex, lastIndex);
-  }, [show, firstIndex, lastIndex, count]);
+    show(firstIndex, lastIndex, drawn.visible);
+  }, [show, firstIndex, lastIndex, drawn.visible, count]);
 
   // A new filter starts at the top.
   useEffect(() => {
@@ -52,13 +53,15 @@ export function RecordsTable({ dataset, prefix, actions, ref }: Props) {
 
   const focus = useGridFocus({
     scrollRef,
-    virtualizer,
+    scrollToRow: drawn.scrollToRow,
     rowAt: rows.rowAt,
     count,
-    drawn: { first: firstIndex, last: lastIndex, visible: virtualizer.range?.startIndex ?? firstIndex },
+    drawn: { first: firstIndex, last: lastIndex, visible: drawn.visible },
     resetKey: prefix,
   });
   const { tabStop, focusAt } = focus;
+  const indices = Array.from({ length: drawn.last - drawn.first + 1 }, (_, offset) => drawn.first + offset);
+  const slots = useRowSlots(indices);
   useImperativeHandle(ref, () => ({ focus: () => count > 0 && focusAt(tabStop) }), [count, focusAt, tabStop]);
 
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -82,9 +85,6 @@ export function RecordsTable({ dataset, prefix, actions, ref }: Props) {
     event.preventDefault();
   };
 
-  const paddingTop = (items[0]?.start ?? HEADER_HEIGHT) - HEADER_HEIGHT;
-  const paddingBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? HEADER_HEIGHT);
-
   return (
     <div
       ref={scrollRef}
@@ -102,23 +102,23 @@ export function RecordsTable({ dataset, prefix, actions, ref }: Props) {
           </tr>
         </thead>
         <tbody>
-          {paddingTop > 0 && (
+          {drawn.above > 0 && (
             <tr aria-hidden="true">
-              <td colSpan={4} style={{ height: paddingTop }} />
+              <td colSpan={4} style={{ height: drawn.above }} />
             </tr>
           )}
-          {items.map((item) => {
-            const row = rows.rowAt(item.index);
-            const tabbable = tabStop.row === item.index;
+          {indices.map((index) => {
+            const row = rows.rowAt(index);
+            const tabbable = tabStop.row === index;
             return row === undefined ? (
-              <LoadingRow key={item.index} index={item.index} tabbable={tabbable} />
+              <LoadingRow key={slots.get(index)} index={index} tabbable={tabbable} />
             ) : (
-              <RecordRow key={item.index} row={row} index={item.index} tabColumn={tabbable ? columnIn(row, tabStop.column) : undefined} actions={actions} />
+              <RecordRow key={slots.get(index)} row={row} index={index} tabColumn={tabbable ? columnIn(row, tabStop.column) : undefined} actions={actions} />
             );
           })}
-          {paddingBottom > 0 && (
+          {drawn.below > 0 && (
             <tr aria-hidden="true">
-              <td colSpan={4} style={{ height: paddingBottom }} />
+              <td colSpan={4} style={{ height: drawn.below }} />
             </tr>
           )}
         </tbody>

@@ -7,6 +7,15 @@ import { RECORDS_PAGE_MAX, type CommandInput, type CommandOutput, type RecordLis
 export const PAGE_ROWS = 200;
 /** Pages kept in memory: those nearest the one last read. */
 export const KEPT_PAGES = 40;
+/**
+ * A window moving faster than this (rows per ms: a page in 100 ms, ~1,200 px a frame) is a drag
+ * passing through: reading its pages would answer for rows already gone, so they wait until it slows.
+ */
+export const PASSING_ROWS_PER_MS = 2;
+/** How long a window that was passing through must rest before its pages are read. */
+export const SETTLE_MS = 100;
+/** A move this long after the one before starts from rest (End, a click on the track): a jump, not a pass. */
+export const REST_MS = 250;
 
 export type ListRecords = (input: CommandInput<'records.list'>) => Promise<CommandOutput<'records.list'> | undefined>;
 export type Pages = ReadonlyMap<number, readonly RecordListItem[]>;
@@ -65,6 +74,14 @@ export function rowIndexOf(shown: number, hidden: readonly number[]): number {
 
 export function rowAt(pages: Pages, index: number): RecordListItem | undefined {
   return pages.get(Math.floor(index / PAGE_ROWS))?.[index % PAGE_ROWS];
+}
+
+/** Whether the window, moved to row `from` at `at` ms, is passing through: it moved fast since its last move. */
+export function isPassing(last: { from: number; at: number } | undefined, from: number, at: number): boolean {
+  if (last === undefined) return false;
+  const elapsed = at - last.at;
+  if (elapsed >= REST_MS) return false;
+  return Math.abs(from - last.from) > PASSING_ROWS_PER_MS * Math.max(elapsed, 1);
 }
 
 export function pageOf(index: number): number {

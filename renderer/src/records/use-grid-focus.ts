@@ -2,13 +2,13 @@
 // a move puts the focus there once its row is drawn (a far move scrolls first, a row still loading
 // holds it on its key cell until it arrives). Rows are positions among the rows shown.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
-import type { Virtualizer } from '@tanstack/react-virtual';
 import type { RecordListItem } from '../../../shared/ipc-contract';
 import { columnIn, type Column, type Position } from './grid-navigation';
 
 interface Options {
   scrollRef: RefObject<HTMLDivElement | null>;
-  virtualizer: Virtualizer<HTMLDivElement, Element>;
+  /** Scrolls so that a row shows whole. */
+  scrollToRow(index: number): void;
   rowAt(index: number): RecordListItem | undefined;
   count: number;
   /** The first and last rows drawn, and the first one on screen. */
@@ -25,12 +25,12 @@ export function positionOf(element: Element | null): Position | undefined {
   return { row: Number(line.dataset.row), column: place.dataset.col as Column };
 }
 
-export function useGridFocus({ scrollRef, virtualizer, rowAt, count, drawn, resetKey }: Options) {
+export function useGridFocus({ scrollRef, scrollToRow, rowAt, count, drawn, resetKey }: Options) {
   const [active, setActive] = useState<Position>({ row: 0, column: 'key' });
   /** Where the focus goes once that row is drawn. */
   const pending = useRef<Position | undefined>(undefined);
-  const virtualizerRef = useRef(virtualizer);
-  virtualizerRef.current = virtualizer;
+  const scrollToRowRef = useRef(scrollToRow);
+  scrollToRowRef.current = scrollToRow;
 
   useEffect(() => {
     pending.current = undefined;
@@ -44,10 +44,11 @@ export function useGridFocus({ scrollRef, virtualizer, rowAt, count, drawn, rese
   const focusAt = useCallback((position: Position) => {
     pending.current = position;
     setActive(position);
-    virtualizerRef.current.scrollToIndex(position.row, { align: 'auto' });
+    scrollToRowRef.current(position.row);
   }, []);
 
-  useLayoutEffect(() => {
+  /** Puts the focus on the place a move waits for, once its row is drawn. */
+  const focusPending = () => {
     const wanted = pending.current;
     if (wanted === undefined) return;
     // Only while the focus is still the table's (or was lost with a row scrolled away).
@@ -61,6 +62,20 @@ export function useGridFocus({ scrollRef, virtualizer, rowAt, count, drawn, rese
     const row = rowAt(wanted.row);
     line.querySelector<HTMLElement>(`[data-col="${columnIn(row, wanted.column)}"]`)?.focus({ preventScroll: true });
     if (row !== undefined) pending.current = undefined;
+  };
+
+  /** The element with the focus at the last commit, and the row it was in. */
+  const focused = useRef<{ element: Element; row: number } | undefined>(undefined);
+  useLayoutEffect(() => {
+    // A row's element is reused by a row scrolled in when it scrolls out (row-slots.ts): the focus
+    // does not stay on it to show another record, it goes with its row as it did.
+    const owner = document.activeElement;
+    const moved = owner !== null && owner === focused.current?.element && positionOf(owner)?.row !== focused.current.row;
+    if (moved) (owner as HTMLElement).blur();
+    focusPending();
+    const now = document.activeElement;
+    const at = now !== null && scrollRef.current?.contains(now) ? positionOf(now) : undefined;
+    focused.current = at && now ? { element: now, row: at.row } : undefined;
   });
 
   // Rows went (a delete, a filter): the current place stays within them.
@@ -87,6 +102,7 @@ export function useGridFocus({ scrollRef, virtualizer, rowAt, count, drawn, rese
       }
       const at = positionOf(event.target);
       if (at === undefined) return;
+      focused.current = { element: event.target, row: at.row };
       if (pending.current && pending.current.row !== at.row) pending.current = undefined;
       if (at.row !== active.row || at.column !== active.column) setActive(at);
     },

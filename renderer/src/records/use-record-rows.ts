@@ -3,9 +3,9 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { concernsDatasetContent } from '../data/data-client';
 import { useData } from '../data/data-context';
-import { createRecordPagesStore, type RecordRows } from './record-pages-store';
+import { createRecordPagesStore, type RecordPagesStore, type RecordRows } from './record-pages-store';
 
-export function useRecordRows(dataset: string, prefix: string): { rows: RecordRows; show(from: number, to: number): void } {
+export function useRecordRows(dataset: string, prefix: string): { rows: RecordRows; show: RecordPagesStore['show'] } {
   const { run, subscribe, deletes } = useData();
   const store = useMemo(() => createRecordPagesStore({ list: (input) => run('records.list', input), dataset, prefix }), [run, dataset, prefix]);
   useEffect(() => {
@@ -28,6 +28,7 @@ export function useRecordRows(dataset: string, prefix: string): { rows: RecordRo
     return () => {
       stopChanges();
       stopDeletes();
+      store.stop();
     };
   }, [store, subscribe, deletes, dataset]);
   const rows = useSyncExternalStore(store.subscribe, store.rows);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { commands, type CommandInput, type CommandOutput, type RecordListItem } from '../../../shared/ipc-contract';
-import { createRecordPagesStore } from '../../../renderer/src/records/record-pages-store';
-import { PAGE_ROWS, rowIndexOf } from '../../../renderer/src/records/record-pages';
+import { createRecordPagesStore, type PagesClock } from '../../../renderer/src/records/record-pages-store';
+import { PAGE_ROWS, rowIndexOf, SETTLE_MS } from '../../../renderer/src/records/record-pages';
 
 const keyOf = (index: number) => `item-${String(index).padStart(5, '0')}`;
 
@@ -44,15 +44,41 @@ function fakeRecords(count: number, { endEarlyAt = Infinity } = {}) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** A clock the test moves: `advance` runs the timers that come due, then lets the reads answer. */
+function testClock() {
+  let now = 0;
+  let nextId = 1;
+  const timers = new Map<number, { at: number; run: () => void }>();
+  const clock: PagesClock = {
+    now: () => now,
+    set: (run, ms) => {
+      timers.set(nextId, { at: now + ms, run });
+      return nextId++;
+    },
+    clear: (id) => void timers.delete(id as number),
+  };
+  const advance = async (ms: number) => {
+    now += ms;
+    for (const [id, timer] of [...timers]) {
+      if (timer.at > now) continue;
+      timers.delete(id);
+      timer.run();
+    }
+    await settle();
+  };
+  return { clock, advance };
+}
+
 describe('the records table reads pages by offset, within what the bridge accepts', () => {
   test('past 1,500 rows, a save and a remote change read again without a request the bridge refuses', async () => {
     const records = fakeRecords(5000, { endEarlyAt: 150 });
-    const store = createRecordPagesStore({ list: records.list, dataset: 'Big', prefix: '' });
+    const { clock, advance } = testClock();
+    const store = createRecordPagesStore({ list: records.list, dataset: 'Big', prefix: '', clock });
     await store.reload();
-    // Scrolling down page after page, as a person does, past 1,500 rows.
+    // Scrolling down page after page, as a person does (a screenful a second), past 1,500 rows.
     for (let first = 0; first <= 1600; first += 40) {
       store.show(first, first + 30);
-      await settle();
+      await advance(1000);
     }
     expect(store.rows().rowAt(1600)?.key).toBe(keyOf(1600));
     const loadedRows = new Set(records.requests.map((request) => request.offset).filter((offset) => offset !== undefined)).size * PAGE_ROWS;
@@ -83,6 +109,60 @@ describe('the records table reads pages by offset, within what the bridge accept
     records.requests.length = 0;
     await Promise.all([store.reload(), store.reload(), store.reload(), store.reload()]);
     expect(records.requests.filter((request) => request.count).length).toBe(2);
+  });
+});
+
+describe('a drag on the scrollbar reads only where it stops', () => {
+  test('dragged through 100,000 records in 10 s, no page it passes is read; the one it stops on is, once it settles', async () => {
+    const records = fakeRecords(100_000);
+    const { clock, advance } = testClock();
+    const store = createRecordPagesStore({ list: records.list, dataset: 'Big', prefix: '', clock });
+    await store.reload();
+    store.show(0, 20);
+    records.requests.length = 0;
+    // A frame every 16 ms, 160 rows further each time, to the last row.
+    for (let first = 160; first < 99_980; first += 160) {
+      store.show(first, first + 20);
+      await advance(16);
+      expect(store.rows().passing).toBe(true);
+    }
+    store.show(99_970, 99_999);
+    await advance(16);
+    expect(records.requests).toEqual([]);
+    expect(store.rows().rowAt(99_999)).toBeUndefined();
+
+    await advance(SETTLE_MS);
+    expect(store.rows().passing).toBe(false);
+    expect(store.rows().rowAt(99_999)?.key).toBe(keyOf(99_999));
+    expect(records.requests.map((request) => request.offset)).toEqual([99_800]);
+  });
+
+  test('a table closed in the middle of a drag reads nothing once the drag would have settled', async () => {
+    const records = fakeRecords(100_000);
+    const { clock, advance } = testClock();
+    const store = createRecordPagesStore({ list: records.list, dataset: 'Big', prefix: '', clock });
+    await store.reload();
+    store.show(0, 20);
+    store.show(5_000, 5_020);
+    await advance(16);
+    store.show(10_000, 10_020);
+    store.stop();
+    records.requests.length = 0;
+    await advance(SETTLE_MS * 2);
+    expect(records.requests).toEqual([]);
+  });
+
+  test('scrolling at reading speed reads each page as it comes into view, without waiting', async () => {
+    const records = fakeRecords(1000);
+    const { clock, advance } = testClock();
+    const store = createRecordPagesStore({ list: records.list, dataset: 'Small', prefix: '', clock });
+    await store.reload();
+    for (let first = 0; first <= 400; first += 3) {
+      store.show(first, first + 30);
+      await advance(16);
+      expect(store.rows().passing).toBe(false);
+    }
+    expect(store.rows().rowAt(430)?.key).toBe(keyOf(430));
   });
 });
 
