@@ -84,7 +84,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     }
     if (wants(BRIDGE_FIGURES) || wants(RENDER_FIGURES) || wants(PUSH_FIGURES)) browser = await launchChromium();
     if (wants(BRIDGE_FIGURES)) measured.push(...(await benchBridge(cloud!, browser!, quick ? { records: 500, roundTrips: 200 } : {})));
-    if (wants(RENDER_FIGURES)) measured.push(...(await benchRender(cloud!, browser!, quick ? { records: 500, scrollMs: 1_000 } : {})));
+    if (wants(RENDER_FIGURES)) measured.push(...(await benchRender(cloud!, browser!, quick ? { records: 500, scrollMs: 1_000, rounds: 2 } : {})));
     if (wants(PUSH_FIGURES)) measured.push(...(await benchPush(cloud!, browser!, { ...(quick ? { rounds: 4, baselineRounds: 1, idleMs: 5_000 } : {}), only })));
   } finally {
     await browser?.close();
