@@ -384,9 +384,17 @@ async function runHistory(steps: Step[], policy: 'lastWriterWins' | 'manual'): P
       let moved = 0;
       for (const target of devices) {
         for (const name of names) {
+          // A pushed delete sends no record (pushed 0), yet the others have still to hear of it: a
+          // sync that changed this copy's own sync state moved too.
+          const stateOf = () => {
+            const state = target.store.syncStorage.syncState(target.identityId, name);
+            // When it last synced changes with every sync, whether anything moved or not.
+            return JSON.stringify(state === undefined ? null : { ...state, lastSyncedAt: undefined });
+          };
+          const before = stateOf();
           const result = await target.engine.syncDataset(name);
           observeConflicts(target, name, seen);
-          moved += result.pulled + result.pushed + (result.remoteReset === null ? 0 : 1);
+          moved += result.pulled + result.pushed + (result.remoteReset === null ? 0 : 1) + (stateOf() === before ? 0 : 1);
           for (const conflict of target.store.listConflicts(target.identityId, name)) {
             target.store.resolveConflict(target.identityId, name, conflict.key, { keep: 'theirs' });
             moved += 1;
@@ -460,6 +468,14 @@ const FOUND: Step[][] = [
     { kind: 'deleteDataset', device: 0, dataset: 0 },
     { kind: 'sync', device: 1, dataset: 0 },
     { kind: 'sync', device: 2, dataset: 0 },
+  ],
+  // Seed -1325855962 (CI, with push hints): a copy a hint brought, then the dataset deleted on the
+  // device that wrote it — a device kept the record after quiet syncs.
+  [
+    { kind: 'put', device: 2, dataset: 0, key: 0, value: '\u0001' },
+    { kind: 'sync', device: 2, dataset: 0 },
+    { kind: 'hints', fault: 'deliver', settle: true },
+    { kind: 'deleteDataset', device: 2, dataset: 0 },
   ],
 ];
 /** Histories that show each fault kind on every run, whatever the seed draws. */
