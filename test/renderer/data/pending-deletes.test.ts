@@ -1,11 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { createPendingDeletes } from '../../../renderer/src/data/pending-deletes';
+import { manualClock } from '../../support/manual-clock';
 
 /** A clock the test moves, and the removes that reached the bridge. */
 function deletesWithClock() {
-  let now = 0;
-  const timers = new Map<number, { at: number; run: () => void }>();
-  let nextId = 1;
+  const clock = manualClock();
   const removed: string[] = [];
   const deletes = createPendingDeletes({
     windowMs: 6000,
@@ -13,23 +12,9 @@ function deletesWithClock() {
       removed.push(`${dataset}/${key}`);
       return true;
     },
-    timers: {
-      set: (run, ms) => {
-        timers.set(nextId, { at: now + ms, run });
-        return nextId++;
-      },
-      clear: (id) => void timers.delete(id as number),
-    },
+    timers: { set: clock.set, clear: clock.clear },
   });
-  const advance = async (ms: number) => {
-    now += ms;
-    for (const [id, timer] of [...timers]) {
-      if (timer.at > now) continue;
-      timers.delete(id);
-      timer.run();
-    }
-    await Promise.resolve();
-  };
+  const advance = clock.advance;
   return { deletes, removed, advance };
 }
 

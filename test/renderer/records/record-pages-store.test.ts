@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { commands, type CommandInput, type CommandOutput, type RecordListItem } from '../../../shared/ipc-contract';
 import { createRecordPagesStore, type PagesClock } from '../../../renderer/src/records/record-pages-store';
 import { PAGE_ROWS, rowIndexOf, SETTLE_MS } from '../../../renderer/src/records/record-pages';
+import { manualClock } from '../../support/manual-clock';
 
 const keyOf = (index: number) => `item-${String(index).padStart(5, '0')}`;
 
@@ -46,27 +47,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** A clock the test moves: `advance` runs the timers that come due, then lets the reads answer. */
 function testClock() {
-  let now = 0;
-  let nextId = 1;
-  const timers = new Map<number, { at: number; run: () => void }>();
-  const clock: PagesClock = {
-    now: () => now,
-    set: (run, ms) => {
-      timers.set(nextId, { at: now + ms, run });
-      return nextId++;
-    },
-    clear: (id) => void timers.delete(id as number),
-  };
-  const advance = async (ms: number) => {
-    now += ms;
-    for (const [id, timer] of [...timers]) {
-      if (timer.at > now) continue;
-      timers.delete(id);
-      timer.run();
-    }
-    await settle();
-  };
-  return { clock, advance };
+  const clock = manualClock();
+  return { clock: clock as PagesClock, advance: clock.advance };
 }
 
 describe('the records table reads pages by offset, within what the bridge accepts', () => {
