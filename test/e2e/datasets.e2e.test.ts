@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
 import { APP_ID, profileIdOf } from '../../main/platform/platform';
 import { keychainService } from '../../main/platform/keychain/keytar-store';
+import { clickSyncNow, recordBridgeFrames, type BridgeFrames } from '../support/bridge-frames';
 import { launchChromium } from '../support/chromium';
 import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
 import { signInInPopup } from '../support/popup-sign-in';
@@ -23,13 +24,15 @@ let browser: Browser;
 const scratch = mkdtempSync(join(tmpdir(), 'e2e-datasets-'));
 const cloudFile = join(scratch, 'cloud.json');
 const hosts: WebHostProcess[] = [];
-const framesSeen: string[] = [];
+/** What each page opened heard over its bridge. */
+const pageFrames: BridgeFrames[] = [];
 
 interface Device {
   profileDir: string;
   host: WebHostProcess;
   context: BrowserContext;
   page: Page;
+  frames: BridgeFrames;
 }
 
 beforeAll(async () => {
@@ -55,9 +58,10 @@ async function openDevice(name: string, existing?: Device): Promise<Device> {
   const context = existing?.context ?? (await browser.newContext());
   const page = await context.newPage();
   // Everything the host sends the page, to show no secret ever crosses the bridge.
-  page.on('websocket', (socket) => socket.on('framereceived', (frame) => framesSeen.push(String(frame.payload))));
+  const frames = recordBridgeFrames(page);
+  pageFrames.push(frames);
   await page.goto(host.url);
-  return { profileDir, host, context, page };
+  return { profileDir, host, context, page, frames };
 }
 
 async function signIn(device: Device): Promise<void> {
@@ -74,14 +78,11 @@ async function saveRecord(page: Page, key: string, value: string): Promise<void>
   await row(page, key).getByRole('cell', { name: value, exact: true }).waitFor();
 }
 
-async function syncNow(page: Page): Promise<void> {
-  const button = page.getByRole('button', { name: 'Sync now' });
-  await expect.poll(async () => (await button.isEnabled()) || `disabled while the status says: ${await status(page).textContent()}`, { timeout: 30_000 }).toBe(true);
-  await button.click({ timeout: 10_000 }).catch(async (error: Error) => {
-    await page.screenshot({ path: join(SCREENSHOTS, `failed-sync-now-${Date.now()}.png`) });
+async function syncNow(device: Device): Promise<void> {
+  await clickSyncNow(device.page, device.frames, { timeout: 30_000 }).catch(async (error: Error) => {
+    await device.page.screenshot({ path: join(SCREENSHOTS, `failed-sync-now-${Date.now()}.png`) });
     throw error;
   });
-  await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toBe('Synced');
 }
 
 /** axe on the screen as it is, then a screenshot of it in light and dark. */
@@ -109,7 +110,7 @@ describe('two devices of one user keep one dataset in step', () => {
     await a.page.getByRole('textbox', { name: 'Dataset name' }).fill('MainDataset');
     await a.page.getByRole('button', { name: 'Create' }).click();
     await saveRecord(a.page, 'key', 'value');
-    await syncNow(a.page);
+    await syncNow(a);
     await checkScreen(a.page, 'dataset');
     await a.page.getByRole('button', { name: 'Back to datasets' }).click();
     await a.page.getByRole('button', { name: 'MainDataset', exact: true }).waitFor();
@@ -131,7 +132,7 @@ describe('two devices of one user keep one dataset in step', () => {
 
     await a.page.getByRole('button', { name: 'MainDataset', exact: true }).click();
     await saveRecord(a.page, 'key', 'from A');
-    await syncNow(a.page);
+    await syncNow(a);
 
     await b.page.getByRole('checkbox', { name: 'Work offline' }).uncheck();
     // The conflict a background sync finds waits above the table until the person asks for the choice.
@@ -142,24 +143,24 @@ describe('two devices of one user keep one dataset in step', () => {
     await expect(dialog.textContent()).resolves.toContain('from B');
     await checkScreen(b.page, 'conflict-dialog');
     await dialog.getByRole('button', { name: 'Keep mine' }).click();
-    await syncNow(b.page);
+    await syncNow(b);
     await row(b.page, 'key').getByRole('cell', { name: 'from B', exact: true }).waitFor();
 
-    await syncNow(a.page);
+    await syncNow(a);
     await row(a.page, 'key').getByRole('cell', { name: 'from B', exact: true }).waitFor();
   });
 
   test('a change on A reaches B without a click on B, within the timer interval plus one sync', async () => {
     await saveRecord(a.page, 'unprompted', 'arrives by itself');
-    await syncNow(a.page);
+    await syncNow(a);
     await row(b.page, 'unprompted').getByRole('cell', { name: 'arrives by itself', exact: true }).waitFor({ timeout: 45_000 });
   });
 
   test('a delete on A reaches B', async () => {
     await row(a.page, 'unprompted').getByRole('button', { name: 'Delete' }).click();
     await row(a.page, 'unprompted').waitFor({ state: 'detached' });
-    await syncNow(a.page);
-    await syncNow(b.page);
+    await syncNow(a);
+    await syncNow(b);
     await row(b.page, 'unprompted').waitFor({ state: 'detached' });
   });
 
@@ -211,6 +212,7 @@ describe('two devices of one user keep one dataset in step', () => {
   });
 
   test('nothing that crossed the bridge or reached a log was a token, a key or a record value', () => {
+    const framesSeen = pageFrames.flatMap((frames) => frames.raw);
     expect(framesSeen.length).toBeGreaterThan(0);
     for (const frame of framesSeen) expect(frame).not.toMatch(SECRET_PATTERN);
     for (const device of [a, b]) {

@@ -15,6 +15,7 @@ import { UNDO_WINDOW_MS } from '../../renderer/src/data/data-client';
 import { signInCloudUser } from '../support/cloud-user';
 import { launchChromium } from '../support/chromium';
 import { signInInPopup } from '../support/popup-sign-in';
+import { clickSyncNow, recordBridgeFrames, type BridgeFrames } from '../support/bridge-frames';
 import { openSyncDevice, remoteRecords, type SyncDevice } from '../support/sync-device';
 import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
 import { readsLeftToRight } from '../support/reads-left-to-right';
@@ -28,12 +29,8 @@ let page: Page;
 let other: SyncDevice;
 const scratch = mkdtempSync(join(tmpdir(), 'e2e-records-'));
 
-interface Sent {
-  command: string;
-  input: Record<string, unknown>;
-}
-const sent: Sent[] = [];
-const received: { event: string; payload: Record<string, unknown> }[] = [];
+/** Everything the page sends and receives over its WebSocket, to count what it asks for. */
+let frames: BridgeFrames;
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ inMemory: true });
@@ -43,16 +40,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   host = await startWebHostProcess(['--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'device-a')]);
   page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
-  page.on('websocket', (socket) => {
-    socket.on('framesent', (frame) => {
-      const data = JSON.parse(String(frame.payload)) as Partial<Sent>;
-      if (data.command) sent.push(data as Sent);
-    });
-    socket.on('framereceived', (frame) => {
-      const data = JSON.parse(String(frame.payload)) as { event?: string; payload?: Record<string, unknown> };
-      if (data.event) received.push({ event: data.event, payload: data.payload ?? {} });
-    });
-  });
+  frames = recordBridgeFrames(page);
   await page.goto(host.url);
   await signInInPopup(page, cloud.users[0]!);
   other = await openSyncDevice(await signInCloudUser(cloud, scratch, 0), scratch);
@@ -69,8 +57,7 @@ afterAll(async () => {
 const status = () => page.getByRole('status');
 const row = (key: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name: key, exact: true }) });
 const valueOf = (key: string) => row(key).locator('td.value').textContent();
-const requests = (command: string, dataset?: string) =>
-  sent.filter((each) => each.command === command && (dataset === undefined || each.input.dataset === dataset));
+const requests = (command: string, dataset?: string) => frames.requests(command, dataset);
 const alerts = () => page.getByRole('alert').count();
 /** Writes the page's identity made to DynamoDB (a commit is a TransactWriteItems). */
 const cloudWrites = () =>
@@ -132,10 +119,7 @@ async function importRecords(dataset: string, records: Record<string, string>): 
 }
 
 async function syncNow(): Promise<void> {
-  const button = page.getByRole('button', { name: 'Sync now' });
-  await expect.poll(() => button.isEnabled(), { timeout: 60_000 }).toBe(true);
-  await button.click();
-  await expect.poll(() => status().textContent(), { timeout: 60_000 }).toBe('Synced');
+  await clickSyncNow(page, frames);
 }
 
 /** axe in light and dark, and a screenshot of each. */
@@ -362,13 +346,13 @@ describe('a change reads again only what it concerns', () => {
     // Quiet: whatever the last sync set off has been read.
     await page.waitForTimeout(1500);
     const keysListed = requests('records.list', 'Keys').length;
-    const eventsBefore = received.length;
+    const eventsBefore = frames.events.length;
 
     other.store.put(other.identityId, 'Notes', 'remote', 'from the other device');
     await other.engine.syncAll();
     await syncNow();
     await expect
-      .poll(() => received.slice(eventsBefore).some((each) => each.event === 'records.changed' && each.payload.dataset === 'Notes'), { timeout: 30_000 })
+      .poll(() => frames.events.slice(eventsBefore).some((each) => each.event === 'records.changed' && each.payload.dataset === 'Notes'), { timeout: 30_000 })
       .toBe(true);
     await page.waitForTimeout(1500);
     expect(requests('records.list', 'Keys').length).toBe(keysListed);
@@ -392,6 +376,7 @@ describe('past 1,500 rows the table keeps working', () => {
     await row(bigKey(0)).waitFor({ timeout: 30_000 });
     await syncNow();
     await other.engine.syncAll();
+    expect(other.records('Big').size, 'records of Big on the other device').toBe(BIG);
 
     // Down the table a screenful at a time, as a wheel does, until row 1,600 is on screen.
     const table = page.getByRole('region', { name: 'Records of Big' });
@@ -413,8 +398,18 @@ describe('past 1,500 rows the table keeps working', () => {
 
     other.store.put(other.identityId, 'Big', bigKey(1605), 'changed remotely');
     await other.engine.syncAll();
+    expect((await remoteRecords(other.table, 'Big')).get(bigKey(1605)), 'the cloud holds the remote change').toBe('changed remotely');
     await syncNow();
-    await row(bigKey(1605)).getByRole('cell', { name: 'changed remotely', exact: true }).waitFor({ timeout: 30_000 });
+    await row(bigKey(1605))
+      .getByRole('cell', { name: 'changed remotely', exact: true })
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        // What the page shows instead: a read that never came, or one that read old rows.
+        const shown = await page.locator('tr[data-row]').evaluateAll((rows) => rows.map((each) => each.textContent).join('\n'));
+        const lists = requests('records.list', 'Big').slice(-5).map((each) => JSON.stringify(each.input));
+        const events = frames.events.slice(-10).map((each) => `${each.event} ${JSON.stringify(each.payload)}`);
+        throw new Error(`${String(error)}\nstatus: ${await status().textContent()}\nrows:\n${shown}\nlast lists: ${lists.join(' ')}\nlast events: ${events.join(' | ')}`);
+      });
     await row(bigKey(1600)).waitFor();
     expect(await alerts()).toBe(0);
     for (const request of requests('records.list')) expect(request.input.limit ?? 0).toBeLessThanOrEqual(1000);
