@@ -64,21 +64,21 @@ test('End shows the last of 5,000 records and Home the first, the scrollbar stan
 
   await table.focus();
   await page.keyboard.press('End');
-  await row(page, keyOf(RECORDS - 1)).getByRole('cell', { name: `value ${RECORDS - 1}`, exact: true }).waitFor({ timeout: 10_000 });
+  await row(page, keyOf(RECORDS - 1)).getByRole('cell', { name: `value ${RECORDS - 1}`, exact: true }).waitFor({ timeout: 30_000 });
   await expect(row(page, keyOf(0)).count()).resolves.toBe(0);
 
   await page.keyboard.press('Home');
-  await row(page, keyOf(0)).getByRole('cell', { name: 'value 0', exact: true }).waitFor({ timeout: 10_000 });
+  await row(page, keyOf(0)).getByRole('cell', { name: 'value 0', exact: true }).waitFor({ timeout: 30_000 });
   await expect(row(page, keyOf(RECORDS - 1)).count()).resolves.toBe(0);
 
   // Dragging the thumb to the bottom reads the last page directly, too.
   await table.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
-  await row(page, keyOf(RECORDS - 1)).waitFor({ timeout: 10_000 });
+  await row(page, keyOf(RECORDS - 1)).waitFor({ timeout: 30_000 });
   // And a record saved in the middle appears where its key sorts.
   await page.getByRole('textbox', { name: 'Key' }).fill(`${keyOf(RECORDS - 1)}-after`);
   await page.getByRole('textbox', { name: 'Value' }).fill('appended');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => page.getByRole('table').getAttribute('aria-rowcount')).toBe(String(RECORDS + 2));
   await table.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
-  await row(page, `${keyOf(RECORDS - 1)}-after`).getByRole('cell', { name: 'appended', exact: true }).waitFor({ timeout: 10_000 });
+  await row(page, `${keyOf(RECORDS - 1)}-after`).getByRole('cell', { name: 'appended', exact: true }).waitFor({ timeout: 30_000 });
 }, 120_000);

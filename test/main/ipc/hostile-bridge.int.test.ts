@@ -14,6 +14,7 @@ import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-loca
 import { createApp, type App } from '../../../main/app';
 import { DEFAULT_LIMITS } from '../../../main/datasets/limits';
 import { createEventHub } from '../../../main/ipc/event-hub';
+import { quantile } from '../../../bench/stats';
 import { startWebHost, type RunningWebHost } from '../../../main/web-host/start-web-host';
 import type { Run } from '../../../renderer/src/common/run';
 import { exportDataset } from '../../../renderer/src/records/export-dataset';
@@ -309,30 +310,43 @@ describe('hostile and unlucky data through the bridge', () => {
     peer.close();
   });
 
-  test('a 10,000-request flood from one connection: every request answered (result or TOO_BUSY), another connection answered in < 200 ms', async () => {
+  test('a 10,000-request flood from one connection: every request answered (result or TOO_BUSY); another connection waits for a put or two, not for the flood', async () => {
     await ok('datasets.openOrCreate', { dataset: 'Flood' });
     const flood = await connect();
     const other = await connect();
     // Each put is durable (an fsync): the host takes one message of a connection per turn of its
-    // event loop, so the other connection waits for one put at most, not for thousands.
-    // A warm-up, so the probe's time is the flood's doing, not a first call's.
-    valueOf(await other.call('records.get', { dataset: 'Flood', key: 'k0' }));
-    const answers = Array.from({ length: 10_000 }, (_, index) => flood.call('records.put', { dataset: 'Flood', key: `k${index}`, value: 'v' }));
+    // event loop, so the other connection waits for about one put, not for thousands. Counted in
+    // puts rather than milliseconds, which a loaded machine stretches (the time is printed, not
+    // asserted: performance belongs to `npm run bench`).
+    let floodWritten = 0;
+    const answers = Array.from({ length: 10_000 }, (_, index) =>
+      flood.call('records.put', { dataset: 'Flood', key: `k${index}`, value: 'v' }).then((answer) => {
+        if (answer.result.ok) floodWritten += 1;
+        return answer;
+      }),
+    );
 
     let settled = false;
     const all = Promise.all(answers).finally(() => (settled = true));
-    const probes: number[] = [];
+    const probes: { ms: number; putsWaited: number; duringFlood: boolean }[] = [];
     do {
+      const writtenBefore = floodWritten;
       const probe = await other.call('records.get', { dataset: 'Flood', key: 'k0' });
       expect(probe.result.ok).toBe(true);
-      probes.push(probe.ms);
+      probes.push({ ms: probe.ms, putsWaited: floodWritten - writtenBefore, duringFlood: !settled });
       await new Promise((resolve) => setTimeout(resolve, 100));
     } while (!settled);
     const results = (await all).map((answer) => answer.result);
     const codes = new Set(results.map((result) => (result.ok ? 'ok' : result.error.code)));
     expect([...codes].filter((code) => code !== 'ok' && code !== 'TOO_BUSY')).toEqual([]);
     expect(codes.has('ok')).toBe(true);
-    expect(Math.max(...probes), `slowest probes (ms): ${[...probes].sort((a, b) => b - a).slice(0, 10).map(Math.round).join(', ')}`).toBeLessThan(200);
+    const described = probes.map((each) => `${each.putsWaited} puts / ${Math.round(each.ms)} ms${each.duringFlood ? '' : ' (after)'}`).join(', ');
+    const waited = probes.filter((each) => each.duringFlood).map((each) => each.putsWaited);
+    expect(waited.length, `probes answered while the flood ran: ${described}`).toBeGreaterThanOrEqual(3);
+    // Typically 1–2: the put under way and one answered as the probe went out. A process the
+    // machine put to sleep for a moment sees a few dozen more; a starving host, thousands.
+    expect(quantile(waited, 0.5), `puts the probes waited for: ${described}`).toBeLessThanOrEqual(4);
+    expect(Math.max(...waited), `puts the probes waited for: ${described}`).toBeLessThanOrEqual(500);
     // What was answered ok was written, and nothing else.
     const written = (await listAll(other, { dataset: 'Flood', limit: 1000 })).keys.length;
     expect(written).toBe(results.filter((result) => result.ok).length);
