@@ -32,8 +32,10 @@ const opened: PushedDevice[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'push-hints-int-'));
-  // A keep-alive every 100 ms and a link held dead after 600 ms without one, so a silenced socket shows fast.
-  cloud = await startLocalCloud({ inMemory: true, pushKeepAlive: { keepAliveIntervalMs: 100, connectionTimeoutMs: 600 } });
+  // A keep-alive every 500 ms and a link held dead after 3 s without one, so a silenced socket shows
+  // within seconds. Not less: a loaded machine can stall a process for half a second, and a link
+  // wrongly held dead resubscribes, whose catch-up Query the request counts below would see.
+  cloud = await startLocalCloud({ inMemory: true, pushKeepAlive: { keepAliveIntervalMs: 500, connectionTimeoutMs: 3_000 } });
   user = await signInCloudUser(cloud, root, 0);
 });
 
@@ -110,19 +112,18 @@ async function commit(writer: SyncDevice, dataset: string, key: string, value: s
   await writer.engine.syncDataset(dataset);
 }
 
-test("a commit reaches the other device within a second, costs it that dataset's read only, and its writer nothing more", async () => {
+// How fast is `npm run bench`'s (remote_change_visible_ms): here, what a hint alone brings. Every
+// timer is an hour, so whatever arrives came by the hint.
+test("a commit reaches the other device by its hint alone, costs it that dataset's read only, and its writer nothing more", async () => {
   const [a, b] = [await openPushedDevice(), await openPushedDevice()];
   await commit(a.device, 'fast', 'first', 'made the dataset');
-  await expect.poll(() => b.device.records('fast').get('first'), { timeout: 2_000 }).toBe('made the dataset');
+  await expect.poll(() => b.device.records('fast').get('first'), { timeout: 10_000 }).toBe('made the dataset');
   await b.device.engine.idle();
   await a.device.engine.idle();
 
   cloud.resetRequestCounts();
-  const started = performance.now();
   await commit(a.device, 'fast', 'second', 'told by a hint');
-  const committedAt = performance.now();
-  await expect.poll(() => b.device.records('fast').get('second'), { timeout: 2_000, interval: 10 }).toBe('told by a hint');
-  expect(performance.now() - committedAt).toBeLessThan(1_000);
+  await expect.poll(() => b.device.records('fast').get('second'), { timeout: 10_000, interval: 10 }).toBe('told by a hint');
   await b.device.engine.idle();
   await new Promise((resolve) => setTimeout(resolve, 300));
   // A's commit (the header GetItem and one TransactWriteItems), B's read of that header and its delta
@@ -130,7 +131,6 @@ test("a commit reaches the other device within a second, costs it that dataset's
   expect(requestsOf(cloud.requestCounts(), a.device.identityId)).toEqual({ GetItem: 2, TransactWriteItems: 1, Query: 1 });
   expect(a.hints.counts()).toMatchObject({ own: 2, synced: 0 });
   expect(b.hints.counts()).toMatchObject({ synced: 2, invalid: 0 });
-  expect(performance.now() - started).toBeLessThan(5_000);
 });
 
 test('hints lost at random and sockets dropped: each resubscribe catches up, and every device ends with every change', async () => {
@@ -154,13 +154,13 @@ test('a socket whose keep-alives stop is noticed as down, and while it cannot su
   const a = await openPushedDevice();
   const b = await openPushedDevice({ intervalMs: 200 });
   cloud.setPushFaults({ silenceKeepAlives: true, refuseSubscriptions: true });
-  await expect.poll(() => b.hints.status(), { timeout: 5_000 }).toBe('down');
+  await expect.poll(() => b.hints.status(), { timeout: 10_000 }).toBe('down');
   // The hint cannot reach B: the fallback poll brings the change.
   await commit(a.device, 'quiet', 'k', 'found by polling');
-  await expect.poll(() => b.device.records('quiet').get('k'), { timeout: 5_000 }).toBe('found by polling');
+  await expect.poll(() => b.device.records('quiet').get('k'), { timeout: 10_000 }).toBe('found by polling');
 
   cloud.setPushFaults({});
-  await expect.poll(() => b.hints.status(), { timeout: 5_000 }).toBe('subscribed');
+  await expect.poll(() => b.hints.status(), { timeout: 10_000 }).toBe('subscribed');
   await commit(a.device, 'quiet', 'k', 'told by a hint again');
-  await expect.poll(() => b.device.records('quiet').get('k'), { timeout: 2_000 }).toBe('told by a hint again');
+  await expect.poll(() => b.device.records('quiet').get('k'), { timeout: 10_000 }).toBe('told by a hint again');
 });
