@@ -17,7 +17,7 @@ import { createLogger } from './platform/log';
 import { createProfileLogger, terminalLine } from './platform/log-file';
 import { checkProfileDir, resolveProfileDir } from './profile-dir';
 import { startServices, type RunningServices } from './start-services';
-import { createMainWindow, hardenSession, installAppMenu } from './shell/window';
+import { createMainWindow, followSessionDownloads, hardenSession, installAppMenu } from './shell/window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -55,6 +55,7 @@ async function start(): Promise<void> {
   const hub = createEventHub();
   // First, before the services start: the app's menu in place of Electron's default.
   installAppMenu((command) => hub.emit('menu.command', { command }));
+  followSessionDownloads(rendererUrl, (payload) => hub.emit('download.done', payload));
   let router: Router;
   try {
     const { profile } = findCloudProfile({

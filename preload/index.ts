@@ -12,6 +12,8 @@ const api: Api = {
     ipcRenderer.on(EVENT_CHANNEL, forward);
     return () => void ipcRenderer.off(EVENT_CHANNEL, forward);
   },
+  // main/shell/downloads.ts asks where to save each export and tells how it ended.
+  savesDownloads: true,
 };
 
 contextBridge.exposeInMainWorld('api', api);

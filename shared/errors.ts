@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'IMPORT_NOT_FOUND',
   'IMPORT_INVALID',
   'IMPORT_LIMIT',
+  'EXPORT_NOT_SAVED',
   'TOO_BUSY',
   'ANSWER_TOO_LARGE',
   // sign-in and session (main/auth)

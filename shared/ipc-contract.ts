@@ -400,6 +400,11 @@ export const events = {
   'devices.changed': z.object({}),
   /** An application-menu item was chosen (or its accelerator pressed where the page did not act on it). */
   'menu.command': z.object({ command: menuCommandSchema }),
+  /**
+   * Electron only (Api.savesDownloads): a download the page started (an export) ended — saved where
+   * the person chose (`fileName` is the name chosen), cancelled in the save dialog, or failed.
+   */
+  'download.done': z.object({ url: z.string(), fileName: z.string(), outcome: z.enum(['saved', 'cancelled', 'failed']) }),
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -443,6 +448,11 @@ export interface Api {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** The browser host's link to its host came or went (Electron's bridge cannot drop, so has none). */
   onConnectionChange?(listener: (connected: boolean) => void): () => void;
+  /**
+   * True under Electron: a download asks where to save it and ends with a download.done event, so
+   * the page can tell "saved" from "cancelled". A browser saves downloads its own way and tells nothing.
+   */
+  savesDownloads?: boolean;
 }
 
 export function isCommandName(value: unknown): value is CommandName {

@@ -3,6 +3,7 @@
 import { app, BrowserWindow, Menu, session, shell } from 'electron';
 import type { MenuCommand } from '../../shared/ipc-contract';
 import { appMenuTemplate } from './app-menu';
+import { followDownloads, type DownloadDone } from './downloads';
 import { isAppPage } from './app-protocol';
 import { contentSecurityPolicy } from '../renderer-host/content-security-policy';
 import { externalLinkOrigins, routeWindowOpen } from './external-links';
@@ -17,6 +18,15 @@ export function hardenSession(): void {
   appSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
+}
+
+/**
+ * The page's exports are saved where the person chooses, and the page hears how each ended
+ * (downloads.ts); any other download is cancelled.
+ */
+export function followSessionDownloads(rendererUrl: string, done: (payload: DownloadDone) => void): void {
+  const follow = followDownloads({ rendererUrl, defaultDir: app.getPath('downloads'), done });
+  session.defaultSession.on('will-download', (_event, item) => follow(item));
 }
 
 /** The one way to the system browser from the window and the menu: only links external-links.ts allows. */

@@ -43,7 +43,7 @@ export function App({ api }: { api: Api }) {
   const run = useCommand(api, showError, clearEndedNotice);
   const signedIn = session?.state === 'signedIn';
   // The screens' data: each query reads again only when an event concerns what it shows.
-  const data = useMemo(() => createDataClient(api, run), [api, run]);
+  const data = useMemo(() => createDataClient(api, run, showError), [api, run, showError]);
   useEffect(() => data.start(), [data]);
   // A record delete waiting out its undo window is sent before the page goes (closed or reloaded).
   useEffect(() => {

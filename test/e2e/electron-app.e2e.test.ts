@@ -6,7 +6,7 @@
 // With E2E_PACKAGED_APP=<executable> it drives a packaged app instead (CI packs the e2e flavour,
 // electron-builder.e2e.yml, whose only difference is the fuse that lets Playwright attach).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication } from 'playwright-core';
@@ -126,6 +126,42 @@ describe.skipIf(binary === undefined)('the Electron app', () => {
     await expect
       .poll(() => page.evaluate(() => (window as unknown as { menuCommands: unknown[] }).menuCommands))
       .toEqual([{ command: 'new' }, { command: 'find' }, { command: 'syncNow' }, { command: 'syncNow' }]);
+  });
+
+  // The save dialog cannot be clicked from here: a second will-download listener, added after the
+  // app's own (which asked for the dialog), sets the path or cancels, as the person would.
+  test('a download the page makes is saved where chosen, or cancelled, and the page hears which; no "saved" for a cancel', async () => {
+    const page = await app.firstWindow();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { api: Api }).api.savesDownloads)).toBe(true);
+    const chosen = join(scratch, 'chosen name.json');
+    await app.evaluate(({ session }, target) => {
+      session.defaultSession.on('will-download', (_event, item) => {
+        if (item.getFilename() === 'cancel-me.json') item.cancel();
+        else item.setSavePath(target);
+      });
+    }, chosen);
+    const download = (fileName: string) =>
+      page.evaluate(
+        (fileName) =>
+          new Promise((resolve) => {
+            const { api } = window as unknown as { api: Api };
+            const url = URL.createObjectURL(new Blob(['{"exported":true}'], { type: 'application/json' }));
+            const stop = api.on('download.done', (done) => {
+              if (done.url !== url) return;
+              stop();
+              resolve(done);
+            });
+            const link = document.createElement('a');
+            link.href = url;
+            link.download = fileName;
+            link.click();
+          }),
+        fileName,
+      );
+    await expect(download('Notes.json')).resolves.toMatchObject({ outcome: 'saved', fileName: 'chosen name.json' });
+    expect(readFileSync(chosen, 'utf8')).toBe('{"exported":true}');
+    await expect(download('cancel-me.json')).resolves.toMatchObject({ outcome: 'cancelled', fileName: 'cancel-me.json' });
   });
 
   // The development app only: the packaged flavour is driven as one device.

@@ -3,7 +3,9 @@
 // when a change concerns what it shows: a remote change to dataset X leaves dataset Y's table alone.
 import type { Api } from '../../../shared/ipc-contract';
 import { createPendingDeletes, type PendingDeletes } from './pending-deletes';
+import type { AppErrorView } from '../../../shared/errors';
 import type { Run } from '../common/run';
+import { createFileSaver, type SaveOutcome } from '../records/save-file';
 
 export type DataChange =
   /** A dataset appeared, went, or its counts or policy changed (the event names no dataset). */
@@ -19,6 +21,10 @@ export type DataChange =
 
 export interface DataClient {
   run: Run;
+  /** Shows an error where errors show (the page's notice), as a failed command would. */
+  showError(error: AppErrorView): void;
+  /** Saves a file the page made (an export); under Electron, after the person chose where. */
+  saveFile(blob: Blob, fileName: string): Promise<SaveOutcome>;
   /** Record deletes waiting out their undo window. */
   deletes: PendingDeletes;
   subscribe(listener: (change: DataChange) => void): () => void;
@@ -31,7 +37,7 @@ export interface DataClient {
 /** How long a deleted record can be brought back before its delete is sent. */
 export const UNDO_WINDOW_MS = 6000;
 
-export function createDataClient(api: Api, run: Run): DataClient {
+export function createDataClient(api: Api, run: Run, showError: (error: AppErrorView) => void): DataClient {
   const listeners = new Set<(change: DataChange) => void>();
   const publish = (change: DataChange) => listeners.forEach((listener) => listener(change));
   const deletes = createPendingDeletes({
@@ -40,6 +46,8 @@ export function createDataClient(api: Api, run: Run): DataClient {
   });
   return {
     run,
+    showError,
+    saveFile: createFileSaver(api),
     deletes,
     publish,
     subscribe(listener) {

@@ -3,7 +3,7 @@
 import { useState, type Ref } from 'react';
 import type { ConflictPolicyName, DatasetSummary } from '../../../shared/ipc-contract';
 import { useData } from '../data/data-context';
-import { exportConfirmation, exportDataset } from './export-dataset';
+import { exportConfirmation, exportDataset, exportNotSaved } from './export-dataset';
 
 const POLICIES: { value: ConflictPolicyName; label: string }[] = [
   { value: 'manual', label: 'Ask me (keep both until I choose)' },
@@ -25,15 +25,20 @@ interface Props {
 }
 
 export function RecordsToolbar({ dataset, summary, prefix, onPrefix, filterRef, onImport, onDeleteDataset, onConfirm }: Props) {
-  const { run } = useData();
+  const { run, saveFile, showError } = useData();
   const [busy, setBusy] = useState<string | undefined>();
   const [fileInput, setFileInput] = useState<HTMLInputElement | null>(null);
 
   const runExport = async () => {
     setBusy('Exporting…');
     try {
-      const exported = await exportDataset(run, dataset, (done) => setBusy(`Exporting… ${done} records`));
-      if (exported) onConfirm(exportConfirmation(exported));
+      const exported = await exportDataset(run, dataset, (done) => setBusy(`Exporting… ${done} records`), (blob, fileName) => {
+        setBusy('Saving…');
+        return saveFile(blob, fileName);
+      });
+      // A cancelled save dialog was the person's choice: nothing to confirm, nothing went wrong.
+      if (exported?.outcome === 'saved') onConfirm(exportConfirmation(exported));
+      else if (exported?.outcome === 'failed') showError(exportNotSaved(exported));
     } finally {
       setBusy(undefined);
     }

@@ -1,7 +1,9 @@
 // Export: every record, read page by page with full values (a page may end early on bytes: the
 // cursor says where to go on), saved as one JSON file the Import button reads back.
 import { plural } from '../common/format';
+import type { AppErrorView } from '../../../shared/errors';
 import type { Run } from '../common/run';
+import type { SaveOutcome } from './save-file';
 
 export const EXPORT_FORMAT = 'auth0-cognito-desktop/dataset@1';
 
@@ -24,29 +26,35 @@ export async function exportText(run: Run, dataset: string, onProgress: (done: n
   return JSON.stringify({ format: EXPORT_FORMAT, dataset, exportedAt: new Date().toISOString(), records: Object.fromEntries(records) }, null, 2);
 }
 
-/** What an export wrote, for its confirmation; undefined when it stopped (its error already shown). */
-export interface ExportResult {
+/** What an export did, for its confirmation; undefined when it stopped (its error already shown). */
+export interface ExportResult extends SaveOutcome {
   records: number;
-  fileName: string;
 }
 
-export async function exportDataset(run: Run, dataset: string, onProgress: (done: number) => void): Promise<ExportResult | undefined> {
+export async function exportDataset(
+  run: Run,
+  dataset: string,
+  onProgress: (done: number) => void,
+  save: (blob: Blob, fileName: string) => Promise<SaveOutcome>,
+): Promise<ExportResult | undefined> {
   let records = 0;
   const text = await exportText(run, dataset, (done) => {
     records = done;
     onProgress(done);
   });
   if (text === undefined) return undefined;
-  const fileName = `${dataset}.json`;
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return { records, fileName };
+  const saved = await save(new Blob([text], { type: 'application/json' }), `${dataset}.json`);
+  return { records, ...saved };
 }
 
 export function exportConfirmation({ records, fileName }: ExportResult): string {
   return `Exported ${plural(records, 'record')} to ${fileName}.`;
+}
+
+/** Said where errors show when the file could not be written (Electron tells; a browser does not). */
+export function exportNotSaved({ fileName }: ExportResult): AppErrorView {
+  return {
+    code: 'EXPORT_NOT_SAVED',
+    message: `The export was not saved: ${fileName} could not be written. Choose a folder you can write to, with free space, and export again.`,
+  };
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { startLocalCloud, type LocalCloud } from '../../../localcloud/start-local-cloud';
 import { createApp, type App } from '../../../main/app';
@@ -55,8 +55,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  vi.restoreAllMocks();
-  vi.unstubAllGlobals();
   await host?.stop();
   await app?.stop();
   await browser?.close();
@@ -255,12 +253,13 @@ describe('hostile and unlucky data through the bridge', () => {
     await ok('datasets.openOrCreate', { dataset: 'Proto' });
     for (const key of keys) valueOf(await peer.call('records.put', { dataset: 'Proto', key, value: `value of ${key}` }));
 
-    // The renderer's export, over this connection, with the browser's download stubbed.
+    // The renderer's export, over this connection, keeping the file it would save.
     const saved: Blob[] = [];
-    vi.stubGlobal('document', { createElement: () => ({ click: () => undefined }) });
-    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => (saved.push(blob as Blob), 'blob:export'));
-    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
-    await exportDataset(peer.run, 'Proto', () => undefined);
+    const result = await exportDataset(peer.run, 'Proto', () => undefined, async (blob, fileName) => {
+      saved.push(blob);
+      return { outcome: 'saved', fileName };
+    });
+    expect(result).toEqual({ records: 15, outcome: 'saved', fileName: 'Proto.json' });
     expect(saved).toHaveLength(1);
     const text = await saved[0]!.text();
     const exported = JSON.parse(text) as { records: Record<string, string> };

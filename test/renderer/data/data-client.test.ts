@@ -20,7 +20,7 @@ function fakeApi() {
 describe('events become changes of one resource', () => {
   test("a remote change to dataset X concerns X's records, not Y's; a datasets event concerns every summary and no records", () => {
     const { api, emit } = fakeApi();
-    const client = createDataClient(api, async () => undefined);
+    const client = createDataClient(api, async () => undefined, () => undefined);
     const changes: DataChange[] = [];
     client.subscribe((change) => changes.push(change));
     const stop = client.start();
@@ -38,7 +38,7 @@ describe('events become changes of one resource', () => {
 
   test('a sync that moved the last sync time is a change to the summaries, once per new time', () => {
     const { api, emit } = fakeApi();
-    const client = createDataClient(api, async () => undefined);
+    const client = createDataClient(api, async () => undefined, () => undefined);
     const changes: DataChange[] = [];
     client.subscribe((change) => changes.push(change));
     client.start();
