@@ -183,6 +183,12 @@ export const syncStatusSchema = z.object({
   ),
   /** Datasets in the cloud this device leaves alone (a name the app refuses, or a damaged header). */
   unsupported: z.array(z.object({ name: z.string(), reason: z.enum(['name', 'damaged']) })).optional(),
+  /**
+   * How changes made on the user's other devices arrive: `live` — push hints are subscribed, so
+   * within a second; `polling` — they are set up but not connected now (connecting, down, refused),
+   * so with the next 15 s check. Absent when the cloud profile has no Events API, and offline.
+   */
+  liveUpdates: z.enum(['live', 'polling']).optional(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 

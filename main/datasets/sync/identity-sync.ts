@@ -30,6 +30,8 @@ export interface Running {
   scheduler: SyncScheduler;
   /** Undefined when the profile names no Events API: then the scheduler polls as it always did. */
   hints?: PushHints;
+  /** The engine's status with the push hints' connection (`push`) beside it. */
+  status(): EngineStatus;
   stopStatus: () => void;
   /** Stops opening and closing the push channel as the app goes online and offline. */
   stopFollowingOnline: () => void;
@@ -61,9 +63,19 @@ export function startIdentitySync(deps: IdentitySyncDeps, identityId: string): R
     log,
     committed: (dataset, syncCount) => hints?.committed(dataset, syncCount),
   });
-  const stopStatus = engine.subscribe((status) => {
-    for (const listener of listeners) listener(identityId, status);
-  });
+  // The engine's status, with the push hints' connection beside it (the status bar says "Live").
+  const withPush = (status: EngineStatus): EngineStatus => (hints === undefined ? status : { ...status, push: hints.status() });
+  let telling = true;
+  const tell = (status: EngineStatus) => {
+    if (!telling) return;
+    for (const listener of listeners) listener(identityId, withPush(status));
+  };
+  const unsubscribe = engine.subscribe(tell);
+  // Stopped before the hints are (stopIdentitySync): their closing is not told after the sign-out.
+  const stopStatus = () => {
+    telling = false;
+    unsubscribe();
+  };
   const scheduler = startSyncScheduler({
     engine,
     store: deps.syncStorage,
@@ -74,14 +86,14 @@ export function startIdentitySync(deps: IdentitySyncDeps, identityId: string): R
     debounceMs: deps.debounceMs,
     log,
   });
-  hints = pushHintsOf(deps, identityId, engine, scheduler);
+  hints = pushHintsOf(deps, identityId, engine, scheduler, () => tell(engine.status()));
   const stopFollowingOnline = hints === undefined ? () => undefined : followOnline(deps, hints);
   log.info('sync started', { pushHints: hints !== undefined });
-  return { identityId, client, engine, scheduler, hints, stopStatus, stopFollowingOnline, retire: () => void (retired = true) };
+  return { identityId, client, engine, scheduler, hints, status: () => withPush(engine.status()), stopStatus, stopFollowingOnline, retire: () => void (retired = true) };
 }
 
 /** The identity's push hints on the profile's Events API; undefined when it names none. */
-function pushHintsOf(deps: IdentitySyncDeps, identityId: string, engine: SyncEngine, scheduler: SyncScheduler): PushHints | undefined {
+function pushHintsOf(deps: IdentitySyncDeps, identityId: string, engine: SyncEngine, scheduler: SyncScheduler, pushChanged: () => void): PushHints | undefined {
   const { profile, credentials, log } = deps;
   const { eventsHttpEndpoint, eventsRealtimeEndpoint } = profile;
   if (eventsHttpEndpoint === undefined || eventsRealtimeEndpoint === undefined) return undefined;
@@ -101,7 +113,10 @@ function pushHintsOf(deps: IdentitySyncDeps, identityId: string, engine: SyncEng
     deviceId: deps.deviceId,
     storage: deps.syncStorage,
     engine,
-    onStatus: (status) => scheduler.pushChanged(status === 'subscribed'),
+    onStatus: (status) => {
+      scheduler.pushChanged(status === 'subscribed');
+      pushChanged();
+    },
     log,
   });
 }
@@ -124,9 +139,10 @@ function followOnline(deps: IdentitySyncDeps, hints: PushHints): () => void {
 export async function stopIdentitySync(current: Running, log: Logger): Promise<void> {
   current.scheduler.stop();
   current.stopFollowingOnline();
+  // First, so that nothing of this identity is told any more (the socket's closing included).
+  current.stopStatus();
   // Stopped at once, so no hint starts a sync from here on; the socket closes while the engine winds down.
   const closing = current.hints?.stop();
-  current.stopStatus();
   current.engine.close();
   current.retire();
   await closing;

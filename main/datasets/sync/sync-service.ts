@@ -135,8 +135,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   return {
     identityId,
     async status() {
-      const { identityId, engine } = await signedIn();
-      return { identityId, status: engine.status() };
+      const { identityId, status } = await signedIn();
+      return { identityId, status: status() };
     },
     async syncNow(dataset) {
       const { scheduler } = await signedIn();

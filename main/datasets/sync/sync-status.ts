@@ -1,5 +1,6 @@
 // What the status bar shows, per dataset and overall, from the store's sync states and what the
 // engine is doing right now. Pure, so each state is shown by a unit test.
+import type { PushStatus } from './push-hints';
 import type { AppErrorView } from '../../../shared/errors';
 import { pendingChangesOf, type DatasetSyncState } from '../store/sync-state';
 
@@ -54,6 +55,11 @@ export interface EngineStatus {
   datasets: Record<string, DatasetStatus>;
   /** Datasets in the cloud this device does not sync (they are never created here); absent when none. */
   unsupported?: UnsupportedDataset[];
+  /**
+   * The push hints' connection (push-hints.ts), told beside the engine's own status by the identity's
+   * sync (identity-sync.ts): absent when the profile names no Events API.
+   */
+  push?: PushStatus;
 }
 
 export interface EngineActivity {

@@ -40,7 +40,14 @@ export function syncStatusView(store: DatasetStore, identityId: string, status: 
     workOffline,
     datasets: Object.entries(status.datasets).map(([name, dataset]) => datasetView(name, dataset)),
     ...(status.unsupported === undefined ? {} : { unsupported: status.unsupported }),
+    ...liveUpdatesOf(status, workOffline),
   };
+}
+
+/** `live` while push hints are subscribed, `polling` while they are set up and not; nothing offline or without them. */
+export function liveUpdatesOf(status: EngineStatus, workOffline: boolean): Pick<SyncStatus, 'liveUpdates'> {
+  if (status.push === undefined || status.push === 'off' || workOffline || status.overall === 'offline') return {};
+  return { liveUpdates: status.push === 'subscribed' ? 'live' : 'polling' };
 }
 
 /** What a sync did, per dataset, as sync.now answers it: the visited ones, then those it found unchanged. */

@@ -49,6 +49,26 @@ export function syncNotes(status: SyncStatus): string[] {
   return notes;
 }
 
+/** How changes from the other computers arrive, in a word, and in a sentence for its tooltip. */
+export function liveUpdatesText(state: NonNullable<SyncStatus['liveUpdates']>): { text: string; title: string } {
+  return state === 'live'
+    ? { text: 'Live', title: 'Live updates are on: changes made on your other computers appear here within a second.' }
+    : {
+        text: 'Live updates paused',
+        title:
+          'Live updates are not connected right now. Changes made on your other computers still arrive with the regular check every 15 seconds; live updates reconnect by themselves.',
+      };
+}
+
+function LiveUpdates({ state }: { state: NonNullable<SyncStatus['liveUpdates']> }) {
+  const { text, title } = liveUpdatesText(state);
+  return (
+    <span className={`live-updates ${state}`} title={title}>
+      {text}
+    </span>
+  );
+}
+
 interface Props {
   status?: SyncStatus;
   onSyncNow(): void;
@@ -75,6 +95,7 @@ export function StatusBar({ status, onSyncNow, onWorkOffline }: Props) {
           {lastSync}
         </span>
       )}
+      {status?.liveUpdates && <LiveUpdates state={status.liveUpdates} />}
       {status && <SyncNotes notes={syncNotes(status)} />}
       {/* Polite and always in the page, so that a screen reader hears "Up to date" when it appears. */}
       <span className="sync-feedback" aria-live="polite">

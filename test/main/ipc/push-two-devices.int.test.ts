@@ -24,6 +24,8 @@ interface Device {
   platform: TestPlatform;
   /** `records.changed` events the device's hub sent for changes that came from the cloud. */
   remoteChanges: string[];
+  /** The last sync.status event the hub sent (what the status bar shows). */
+  lastStatus(): EventPayload<'sync.status'> | undefined;
   logLines: string[];
 }
 
@@ -43,9 +45,11 @@ async function openDevice(name: string, timing: { intervalMs: number }): Promise
   };
   const hub = createEventHub();
   const remoteChanges: string[] = [];
+  let lastStatus: EventPayload<'sync.status'> | undefined;
   hub.subscribe(<E extends EventName>(event: E, payload: EventPayload<E>) => {
     const change = payload as EventPayload<'records.changed'>;
     if (event === 'records.changed' && change.origin === 'remote') remoteChanges.push(change.dataset);
+    if (event === 'sync.status') lastStatus = payload as EventPayload<'sync.status'>;
   });
   const logLines: string[] = [];
   const app = await createApp({
@@ -57,7 +61,7 @@ async function openDevice(name: string, timing: { intervalMs: number }): Promise
     syncTiming: { intervalMs: timing.intervalMs, safetyPollMs: TEN_MINUTES, debounceMs: 200 },
   });
   apps.push(app);
-  return { app, platform, remoteChanges, logLines };
+  return { app, platform, remoteChanges, lastStatus: () => lastStatus, logLines };
 }
 
 /** A command through the bridge that must succeed; its value. */
@@ -93,6 +97,11 @@ async function putAndCommit(device: Device, dataset: string, key: string, value:
   await expect.poll(async () => (await ok(device, 'sync.status', {})).pendingChanges).toBe(0);
 }
 
+/** What the status bar says of changes from the other devices: asked, and as last told. */
+async function liveUpdates(device: Device): Promise<[string | undefined, string | undefined]> {
+  return [(await ok(device, 'sync.status', {})).liveUpdates, device.lastStatus()?.liveUpdates];
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pushCounts = () => cloud.pushCounts()[identityId] ?? { connects: 0, subscribes: 0, publishes: 0, deliveries: 0 };
 
@@ -113,18 +122,20 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-test('a put on A shows on B within a few seconds, with no click and no timer tick', async () => {
+test('a put on A shows on B with no click and no timer tick', async () => {
   await ok(a, 'datasets.openOrCreate', { dataset: 'shared' });
   await ok(a, 'records.put', { dataset: 'shared', key: 'hello', value: 'from A' });
   await expect.poll(() => listed(b, 'shared'), { timeout: 5_000 }).toEqual({ hello: 'from A' });
   expect(b.remoteChanges).toContain('shared');
+  // The status bar says "Live" on both.
+  await expect.poll(() => liveUpdates(a)).toEqual(['live', 'live']);
+  await expect.poll(() => liveUpdates(b)).toEqual(['live', 'live']);
 
   // Again on a dataset B already has: the hint, not the dataset's appearance, brings it.
   b.remoteChanges.length = 0;
-  const started = performance.now();
   await ok(a, 'records.put', { dataset: 'shared', key: 'hello', value: 'from A, again' });
-  await expect.poll(() => b.remoteChanges.includes('shared'), { timeout: 5_000, interval: 20 }).toBe(true);
-  expect(performance.now() - started).toBeLessThan(3_000);
+  // Timers are ten minutes: what arrives came by the hint (how fast: remote_change_visible_ms in npm run bench).
+  await expect.poll(() => b.remoteChanges.includes('shared'), { timeout: 10_000, interval: 20 }).toBe(true);
   expect(await listed(b, 'shared')).toEqual({ hello: 'from A, again' });
 });
 
@@ -149,6 +160,8 @@ test('"Work offline" on B closes its socket; switched off, B subscribes again an
   const closed = closes(b);
   await ok(b, 'sync.setWorkOffline', { workOffline: true });
   await expect.poll(() => closes(b)).toBe(closed + 1);
+  // "Offline" says it all: nothing about live updates beside it.
+  await expect.poll(() => liveUpdates(b)).toEqual([undefined, undefined]);
   cloud.resetPushCounts();
   await putAndCommit(a, 'shared', 'offline', 'written while B works offline');
   await expect.poll(() => pushCounts().publishes).toBe(1);
@@ -161,6 +174,7 @@ test('"Work offline" on B closes its socket; switched off, B subscribes again an
   await ok(b, 'sync.setWorkOffline', { workOffline: false });
   await expect.poll(() => subscribes(b), { timeout: 5_000 }).toBe(before + 1);
   await expect.poll(async () => (await listed(b, 'shared')).offline, { timeout: 5_000 }).toBe('written while B works offline');
+  await expect.poll(() => liveUpdates(b)).toEqual(['live', 'live']);
 
   // Hints reach B again.
   cloud.resetPushCounts();
@@ -189,6 +203,9 @@ test('a device whose subscriptions are refused finds changes on its fallback tim
     expect(await ok(c, 'session.signIn', {})).toMatchObject({ state: 'signedIn' });
     await c.platform.browserSettled();
     await expect.poll(() => c!.logLines.some((line) => line.includes('push channel down'))).toBe(true);
+    // Its status bar says live updates are paused; B's still says "Live".
+    await expect.poll(() => liveUpdates(c!)).toEqual(['polling', 'polling']);
+    expect(await liveUpdates(b)).toEqual(['live', 'live']);
     await putAndCommit(a, 'shared', 'polled', 'found by the timer');
     await expect.poll(async () => (await listed(c!, 'shared')).polled, { timeout: 5_000 }).toBe('found by the timer');
     expect(subscribes(c)).toBe(0);
