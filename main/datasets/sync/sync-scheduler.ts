@@ -26,6 +26,15 @@ export const DEFAULT_CHANGE_DEBOUNCE_MS = 250;
 /** A steady stream of changes still syncs at least this often (or every debounceMs, if longer). */
 export const MAX_CHANGE_WAIT_MS = 2_000;
 
+/**
+ * How long after a local change at `now` the sync waits: `debounceMs` of quiet, but never past
+ * `maxWaitMs` after the first change of the burst (`firstChangeAt`) — a plain debounce would never
+ * sync while changes keep coming.
+ */
+export function changeWaitMs({ now, firstChangeAt, debounceMs, maxWaitMs }: { now: number; firstChangeAt: number; debounceMs: number; maxWaitMs: number }): number {
+  return Math.max(0, Math.min(debounceMs, firstChangeAt + maxWaitMs - now));
+}
+
 export interface SyncSchedulerOptions {
   engine: SyncEngine;
   /** The store's events (a DatasetStore or the engine's SyncStorage). */
@@ -78,7 +87,7 @@ export function startSyncScheduler(options: SyncSchedulerOptions): SyncScheduler
     if (debounce !== undefined) clearTimeout(debounce);
     const now = Date.now();
     firstChangeAt ??= now;
-    const wait = Math.max(0, Math.min(debounceMs, firstChangeAt + maxWaitMs - now));
+    const wait = changeWaitMs({ now, firstChangeAt, debounceMs, maxWaitMs });
     debounce = setTimeout(() => {
       debounce = undefined;
       firstChangeAt = undefined;
