@@ -5,7 +5,7 @@ import type { Api } from '../../../shared/ipc-contract';
 import { createPendingDeletes, type PendingDeletes } from './pending-deletes';
 import type { AppErrorView } from '../../../shared/errors';
 import type { Run } from '../common/run';
-import { createFileSaver, type SaveOutcome } from '../records/save-file';
+import { createFileSaver, type SaveOutcome } from '../common/save-file';
 
 export type DataChange =
   /** A dataset appeared, went, or its counts or policy changed (the event names no dataset). */

@@ -3,7 +3,7 @@
 import { plural } from '../common/format';
 import type { AppErrorView } from '../../../shared/errors';
 import type { Run } from '../common/run';
-import type { SaveOutcome } from './save-file';
+import type { SaveOutcome } from '../common/save-file';
 
 export const EXPORT_FORMAT = 'auth0-cognito-desktop/dataset@1';
 

@@ -1,8 +1,8 @@
-// Saving an export (renderer/src/records/save-file.ts): in a browser the click is the save; under
+// Saving an export (renderer/src/common/save-file.ts): in a browser the click is the save; under
 // Electron the page waits for the host to say how the save dialog ended, for this download only.
 import { describe, expect, test } from 'vitest';
-import type { Api, EventName, EventPayload } from '../../../shared/ipc-contract';
-import { createFileSaver } from '../../../renderer/src/records/save-file';
+import type { Api, EventName, EventPayload } from '../../shared/ipc-contract';
+import { createFileSaver } from '../../renderer/src/common/save-file';
 
 function fakeApi(savesDownloads: boolean) {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
