@@ -1,29 +1,23 @@
 // The two-device journey, clicked through the browser host in Chromium the way a person does it:
 // two profile dirs of one demo user (two computers), the local cloud between them. Accessibility is
 // checked with axe on every screen, and screenshots of each (light and dark) are kept as artifacts.
-import AxeBuilder from '@axe-core/playwright';
 import keytar from 'keytar';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
 import { APP_ID, profileIdOf } from '../../main/platform/platform';
 import { keychainService } from '../../main/platform/keychain/keytar-store';
 import { clickSyncNow, recordBridgeFrames, type BridgeFrames } from '../support/bridge-frames';
-import { launchChromium } from '../support/chromium';
-import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+import { checkScreen } from '../support/check-screen';
+import { startE2eCloud, type E2eCloud } from '../support/e2e-cloud';
+import type { WebHostProcess } from '../support/web-host-process';
 import { signInInPopup } from '../support/popup-sign-in';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots');
 const SECRET_PATTERN = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]+|\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|refresh_token|SecretAccessKey|SessionToken/;
 
-let cloud: LocalCloud;
-let browser: Browser;
-const scratch = mkdtempSync(join(tmpdir(), 'e2e-datasets-'));
-const cloudFile = join(scratch, 'cloud.json');
-const hosts: WebHostProcess[] = [];
+let e2e: E2eCloud;
 /** What each page opened heard over its bridge. */
 const pageFrames: BridgeFrames[] = [];
 
@@ -36,26 +30,19 @@ interface Device {
 }
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ inMemory: true });
-  const { users: _users, ...profile } = cloud.describe();
-  writeFileSync(cloudFile, JSON.stringify(profile));
-  browser = await launchChromium();
+  e2e = await startE2eCloud('e2e-datasets-');
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await Promise.all(hosts.map((host) => host.stop()));
-  await browser?.close();
-  await cloud?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 /** One computer: its own profile dir, its own browser host, its own browser profile. */
 async function openDevice(name: string, existing?: Device): Promise<Device> {
-  const profileDir = existing?.profileDir ?? join(scratch, name);
-  const host = await startWebHostProcess(['--cloud', cloudFile, '--profile-dir', profileDir]);
-  hosts.push(host);
-  const context = existing?.context ?? (await browser.newContext());
+  const profileDir = existing?.profileDir ?? join(e2e.scratch, name);
+  const host = await e2e.startHost(profileDir);
+  const context = existing?.context ?? (await e2e.browser.newContext());
   const page = await context.newPage();
   // Everything the host sends the page, to show no secret ever crosses the bridge.
   const frames = recordBridgeFrames(page);
@@ -65,7 +52,7 @@ async function openDevice(name: string, existing?: Device): Promise<Device> {
 }
 
 async function signIn(device: Device): Promise<void> {
-  await signInInPopup(device.page, cloud.users[0]!);
+  await signInInPopup(device.page, e2e.cloud.users[0]!);
 }
 
 const status = (page: Page) => page.getByRole('status');
@@ -85,18 +72,6 @@ async function syncNow(device: Device): Promise<void> {
   });
 }
 
-/** axe on the screen as it is, then a screenshot of it in light and dark. */
-async function checkScreen(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-    expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `${name} (${scheme})`).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
-
 describe('two devices of one user keep one dataset in step', () => {
   let a: Device;
   let b: Device;
@@ -104,17 +79,17 @@ describe('two devices of one user keep one dataset in step', () => {
   test('A creates MainDataset, saves key = value and syncs it', async () => {
     a = await openDevice('device-a');
     await a.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-    await checkScreen(a.page, 'signed-out');
+    await checkScreen(a.page, 'signed-out', { dir: SCREENSHOTS });
     await signIn(a);
     await a.page.getByRole('button', { name: 'New dataset' }).click();
     await a.page.getByRole('textbox', { name: 'Dataset name' }).fill('MainDataset');
     await a.page.getByRole('button', { name: 'Create' }).click();
     await saveRecord(a.page, 'key', 'value');
     await syncNow(a);
-    await checkScreen(a.page, 'dataset');
+    await checkScreen(a.page, 'dataset', { dir: SCREENSHOTS });
     await a.page.getByRole('button', { name: 'Back to datasets' }).click();
     await a.page.getByRole('button', { name: 'MainDataset', exact: true }).waitFor();
-    await checkScreen(a.page, 'datasets');
+    await checkScreen(a.page, 'datasets', { dir: SCREENSHOTS });
   });
 
   test('B signs in and sees it', async () => {
@@ -141,7 +116,7 @@ describe('two devices of one user keep one dataset in step', () => {
     await dialog.waitFor();
     await expect(dialog.textContent()).resolves.toContain('from A');
     await expect(dialog.textContent()).resolves.toContain('from B');
-    await checkScreen(b.page, 'conflict-dialog');
+    await checkScreen(b.page, 'conflict-dialog', { dir: SCREENSHOTS });
     await dialog.getByRole('button', { name: 'Keep mine' }).click();
     await syncNow(b);
     await row(b.page, 'key').getByRole('cell', { name: 'from B', exact: true }).waitFor();
@@ -193,16 +168,16 @@ describe('two devices of one user keep one dataset in step', () => {
   test('B restarted with the network off still shows its data; signing out removes its keychain entry', async () => {
     await b.page.close();
     await b.host.stop();
-    await cloud.stop();
+    await e2e.cloud.stop();
     b = await openDevice('device-b', b);
-    await b.page.getByText(cloud.users[0]!.username).waitFor({ timeout: 30_000 });
+    await b.page.getByText(e2e.cloud.users[0]!.username).waitFor({ timeout: 30_000 });
     await b.page.getByRole('button', { name: 'MainDataset', exact: true }).click();
     await row(b.page, 'key').getByRole('cell', { name: 'from B', exact: true }).waitFor();
 
     await b.page.getByRole('button', { name: 'Sign out', exact: true }).click();
     const dialog = b.page.getByRole('dialog', { name: 'Sign out' });
     await dialog.waitFor();
-    await checkScreen(b.page, 'sign-out-dialog');
+    await checkScreen(b.page, 'sign-out-dialog', { dir: SCREENSHOTS });
     await dialog.getByRole('button', { name: 'Sign out and remove data' }).click();
     await b.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     // The screen turns to "Sign in" as the session leaves, while the keychain entry is being

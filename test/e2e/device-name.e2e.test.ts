@@ -2,39 +2,27 @@
 // computer's name at first); a click renames it in a dialog that refuses, as it is typed, a name the
 // bridge would refuse; a long name is cut in the header and leaves Sign out in the window.
 import AxeBuilder from '@axe-core/playwright';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
 import { safeDeviceName } from '../../shared/device-name';
-import { launchChromium } from '../support/chromium';
+import { startE2eCloud, type E2eCloud } from '../support/e2e-cloud';
 import { signInInPopup } from '../support/popup-sign-in';
-import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
 
-let cloud: LocalCloud;
-let browser: Browser;
-let host: WebHostProcess;
+let e2e: E2eCloud;
 let page: Page;
-const scratch = mkdtempSync(join(tmpdir(), 'e2e-device-name-'));
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ inMemory: true });
-  const { users: _users, ...profile } = cloud.describe();
-  writeFileSync(join(scratch, 'cloud.json'), JSON.stringify(profile));
-  browser = await launchChromium();
-  host = await startWebHostProcess(['--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'device')]);
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+  e2e = await startE2eCloud('e2e-device-name-');
+  const host = await e2e.startHost(join(e2e.scratch, 'device'));
+  page = await (await e2e.browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   await page.goto(host.url);
-  await signInInPopup(page, cloud.users[0]!);
+  await signInInPopup(page, e2e.cloud.users[0]!);
 });
 
 afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
-  await cloud?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 test('the header names this device by the computer’s name; renamed, it says the new one, a long one cut, Sign out in view', async () => {

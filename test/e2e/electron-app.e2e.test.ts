@@ -23,9 +23,11 @@ const binary = packagedApp ?? (await ensureElectron()).binary;
 describe.skipIf(binary === undefined)('the Electron app', () => {
   let cloud: LocalCloud;
   let app: ElectronApplication;
-  const scratch = mkdtempSync(join(tmpdir(), 'e2e-electron-'));
+  // Made in beforeAll: a describe that is skipped (no Electron binary) runs no afterAll to remove it.
+  let scratch: string;
 
   beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'e2e-electron-'));
     if (packagedApp === undefined) execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
     cloud = await startLocalCloud({ inMemory: true });
     const { users: _users, ...profile } = cloud.describe();
@@ -39,7 +41,7 @@ describe.skipIf(binary === undefined)('the Electron app', () => {
   afterAll(async () => {
     await app?.close();
     await cloud?.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   });
 
   test('opens a hardened window: the page has window.api and no Node', async () => {

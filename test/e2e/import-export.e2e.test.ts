@@ -3,44 +3,31 @@
 // those that already hold the same value, before anything is written; Import and Export confirm when
 // done in a polite message over the table; a bad file lists every problem and writes nothing.
 // Everything the page sends over its WebSocket is recorded, to show what reached the main process.
-import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
 import { EXPORT_FORMAT } from '../../renderer/src/records/export-dataset';
-import { launchChromium } from '../support/chromium';
+import { recordBridgeFrames, type BridgeFrames } from '../support/bridge-frames';
+import { checkScreen } from '../support/check-screen';
+import { startE2eCloud, type E2eCloud } from '../support/e2e-cloud';
 import { signInInPopup } from '../support/popup-sign-in';
-import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots/import-export');
 const DATASET = 'Imports';
 
-let cloud: LocalCloud;
-let browser: Browser;
-let host: WebHostProcess | undefined;
+let e2e: E2eCloud;
 let page: Page;
-const scratch = mkdtempSync(join(tmpdir(), 'e2e-import-export-'));
-const sent: { command: string; input: Record<string, unknown> }[] = [];
+let frames: BridgeFrames;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ inMemory: true });
-  const { users: _users, ...profile } = cloud.describe();
-  writeFileSync(join(scratch, 'cloud.json'), JSON.stringify(profile));
-  browser = await launchChromium();
+  e2e = await startE2eCloud('e2e-import-export-');
   mkdirSync(SCREENSHOTS, { recursive: true });
-  host = await startWebHostProcess(['--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'device')]);
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true })).newPage();
-  page.on('websocket', (socket) =>
-    socket.on('framesent', (frame) => {
-      const data = JSON.parse(String(frame.payload)) as { command?: string; input?: Record<string, unknown> };
-      if (data.command) sent.push({ command: data.command, input: data.input ?? {} });
-    }),
-  );
+  const host = await e2e.startHost(join(e2e.scratch, 'device'));
+  page = await (await e2e.browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true })).newPage();
+  frames = recordBridgeFrames(page);
   await page.goto(host.url);
-  await signInInPopup(page, cloud.users[0]!);
+  await signInInPopup(page, e2e.cloud.users[0]!);
   await page.getByRole('button', { name: 'New dataset' }).click();
   await page.getByRole('textbox', { name: 'Dataset name' }).fill(DATASET);
   await page.getByRole('button', { name: 'Create' }).click();
@@ -48,10 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
-  await cloud?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 const keyOf = (index: number) => `k${String(index).padStart(2, '0')}`;
@@ -65,7 +49,7 @@ async function valueFound(key: string): Promise<string | null> {
   await filter.fill('');
   return value;
 }
-const sentCount = (command: string) => sent.filter((each) => each.command === command).length;
+const sentCount = (command: string) => frames.requests(command).length;
 const importDialog = () => page.getByRole('dialog', { name: 'Import records' });
 /** The message saying what an import or export has just done. */
 const confirmation = () => page.locator('.confirmation-toast');
@@ -80,18 +64,11 @@ async function chooseFile(name: string, text: string): Promise<Locator> {
 
 const exportFile = (records: Record<string, unknown>) => JSON.stringify({ format: EXPORT_FORMAT, dataset: 'Elsewhere', records });
 
-/** axe in light and dark, and a screenshot of each. */
-async function checkScreen(name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    // The screenshot first: a confirmation lasts a few seconds, and axe takes some on a busy machine.
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`) });
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-    expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `${name} (${scheme})`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
+/**
+ * axe in light and dark, and a screenshot of each. The screenshot first: a confirmation lasts a few
+ * seconds, and axe takes some on a busy machine.
+ */
+const SCREEN_CHECK = { dir: SCREENSHOTS, screenshotFirst: true };
 
 /** The confirmation is in a polite live region that was in the page, empty, before it spoke. */
 async function expectConfirmation(text: string): Promise<void> {
@@ -118,7 +95,7 @@ describe('import and export say what they do', () => {
     await dialog.waitFor({ state: 'detached' });
     await expectConfirmation(`Imported 25 records into ${DATASET}: 25 new, 0 replaced.`);
     await expect(valueOf(keyOf(1))).resolves.toBe('old');
-    await checkScreen('import-confirmed');
+    await checkScreen(page, 'import-confirmed', SCREEN_CHECK);
 
     // The next action (a click anywhere) ends the confirmation.
     await page.getByRole('textbox', { name: 'Key' }).click();
@@ -141,7 +118,7 @@ describe('import and export say what they do', () => {
     const named = replaced.getByRole('list').getByRole('listitem');
     await expect(named.allTextContents()).resolves.toEqual([...Array.from({ length: 20 }, (_, index) => keyOf(index + 1)), 'and 2 more']);
     await dialog.getByText('3 already hold the same value').waitFor();
-    await checkScreen('import-preview');
+    await checkScreen(page, 'import-preview', SCREEN_CHECK);
 
     // Cancel drops the staged import: nothing is written.
     const cancelled = sentCount('datasets.importCancel');
@@ -183,7 +160,7 @@ describe('import and export say what they do', () => {
     expect(problems[5]).toBe('Record 7, bad0: the value is boolean, not text (a JSON string).');
     expect(problems[20]).toBe('… and 4 more');
     await expect(dialog.getByRole('button', { name: 'Import', exact: true }).count()).resolves.toBe(0);
-    await checkScreen('import-bad-file');
+    await checkScreen(page, 'import-bad-file', SCREEN_CHECK);
 
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -207,7 +184,7 @@ describe('import and export say what they do', () => {
     expect(exported).toMatchObject({ dataset: DATASET, records: expected });
     expect(Object.keys(exported.records)).toHaveLength(29);
     await expectConfirmation(`Exported 29 records to ${DATASET}.json.`);
-    await checkScreen('export-confirmed');
+    await checkScreen(page, 'export-confirmed', SCREEN_CHECK);
     expect(await page.getByRole('alert').count()).toBe(0);
   });
 

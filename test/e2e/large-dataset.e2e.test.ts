@@ -1,46 +1,33 @@
 // A table over all records: a dataset of 5,000 records, imported from a file, clicked through in
 // Chromium on the browser host. The scrollbar stands for every record, End shows the last one
 // (never loaded by scrolling page after page) and Home the first again.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
-import { launchChromium } from '../support/chromium';
-import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+import { startE2eCloud, type E2eCloud } from '../support/e2e-cloud';
 import { signInInPopup } from '../support/popup-sign-in';
 
 const RECORDS = 5_000;
 const ROW_HEIGHT = 36;
 const keyOf = (index: number) => `item-${String(index).padStart(5, '0')}`;
 
-let cloud: LocalCloud;
-let browser: Browser;
-let host: WebHostProcess | undefined;
-const scratch = mkdtempSync(join(tmpdir(), 'e2e-large-'));
+let e2e: E2eCloud;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ inMemory: true });
-  const { users: _users, ...profile } = cloud.describe();
-  writeFileSync(join(scratch, 'cloud.json'), JSON.stringify(profile));
-  browser = await launchChromium();
+  e2e = await startE2eCloud('e2e-large-');
 });
 
 afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
-  await cloud?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 const row = (page: Page, key: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name: key, exact: true }) });
 
 test('End shows the last of 5,000 records and Home the first, the scrollbar standing for all of them', async () => {
-  host = await startWebHostProcess(['--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'device')]);
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const host = await e2e.startHost(join(e2e.scratch, 'device'));
+  const page = await (await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await page.goto(host.url);
-  await signInInPopup(page, cloud.users[0]!);
+  await signInInPopup(page, e2e.cloud.users[0]!);
 
   await page.getByRole('button', { name: 'New dataset' }).click();
   await page.getByRole('textbox', { name: 'Dataset name' }).fill('Big');

@@ -4,18 +4,17 @@
 // B on the same cloud with DynamoDB unreachable (its sync fails with NETWORK_DOWN every time).
 // Each screen is checked with axe in light and dark and photographed at 1280×720 and 800×600
 // under test-results/screenshots/readable/ for a person to look at.
-import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
+import { checkScreen } from '../support/check-screen';
 import { signInCloudUser } from '../support/cloud-user';
-import { launchChromium } from '../support/chromium';
+import { startE2eCloud, type E2eCloud } from '../support/e2e-cloud';
+import { importRecords } from '../support/import-records';
 import { signInInPopup } from '../support/popup-sign-in';
 import { openSyncDevice, type SyncDevice } from '../support/sync-device';
-import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
+import type { WebHostProcess } from '../support/web-host-process';
 import { readsLeftToRight } from '../support/reads-left-to-right';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots/readable');
@@ -28,34 +27,24 @@ const LONG_NAME = 'Quarterly.report_for-the:northern-region.'.repeat(4).slice(0,
 const RLO = '\u202E';
 const BIDI_KEY = `${RLO}reversed-key`;
 
-let cloud: LocalCloud;
-let browser: Browser;
-const scratch = mkdtempSync(join(tmpdir(), 'e2e-readable-'));
-const hosts: WebHostProcess[] = [];
+let e2e: E2eCloud;
 const devices: SyncDevice[] = [];
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ inMemory: true });
-  const { users: _users, ...profile } = cloud.describe();
-  writeFileSync(join(scratch, 'cloud.json'), JSON.stringify(profile));
+  e2e = await startE2eCloud('e2e-readable-');
   // Port 9 (discard) refuses connections here: every DynamoDB call fails as when the network is down.
-  writeFileSync(join(scratch, 'no-dynamodb.json'), JSON.stringify({ ...profile, dynamodbEndpoint: 'http://127.0.0.1:9' }));
-  browser = await launchChromium();
+  writeFileSync(join(e2e.scratch, 'no-dynamodb.json'), JSON.stringify({ ...e2e.profile, dynamodbEndpoint: 'http://127.0.0.1:9' }));
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
   for (const device of devices) device.close();
-  await Promise.all(hosts.map((host) => host.stop()));
-  await browser?.close();
-  await cloud?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 async function openHost(name: string, cloudFile: string): Promise<{ host: WebHostProcess; page: Page }> {
-  const host = await startWebHostProcess(['--cloud', join(scratch, cloudFile), '--profile-dir', join(scratch, name)]);
-  hosts.push(host);
-  const page = await (await browser.newContext({ viewport: SIZES[0] })).newPage();
+  const host = await e2e.startHost(join(e2e.scratch, name), join(e2e.scratch, cloudFile));
+  const page = await (await e2e.browser.newContext({ viewport: SIZES[0] })).newPage();
   await page.goto(host.url);
   return { host, page };
 }
@@ -64,20 +53,7 @@ const status = (page: Page) => page.getByRole('status');
 const syncNowButton = (page: Page) => page.getByRole('button', { name: 'Sync now' });
 
 /** axe in light and dark, and a screenshot of each, at both window sizes. */
-async function checkScreen(page: Page, name: string): Promise<void> {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      const results = await new AxeBuilder({ page }).analyze();
-      const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-      expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `${name} ${size.width}x${size.height} (${scheme})`).toEqual([]);
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: null });
-  await page.setViewportSize(SIZES[0]);
-}
+const SCREEN_CHECK = { dir: SCREENSHOTS, sizes: SIZES };
 
 /** The element's box lies inside the window, whole. */
 async function expectInsideWindow(page: Page, locator: Locator, what: string): Promise<void> {
@@ -131,35 +107,24 @@ async function saveRecord(page: Page, key: string, value: string): Promise<void>
   await page.getByRole('button', { name: 'Save' }).click();
 }
 
-async function importRecords(page: Page, dataset: string, records: Record<string, string>): Promise<void> {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import' }).click();
-  await (await chooser).setFiles({
-    name: 'records.json',
-    mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify({ format: 'auth0-cognito-desktop/dataset@1', dataset, records })),
-  });
-  await page.getByRole('dialog', { name: 'Import records' }).getByRole('button', { name: 'Import' }).click();
-}
-
 describe('device A on the local cloud', () => {
   let page: Page;
   let host: WebHostProcess;
 
   test('a page opened without its token says why, and does not say "Loading…" under it forever', async () => {
     ({ host, page } = await openHost('device-a', 'cloud.json'));
-    const bare = await (await browser.newContext({ viewport: SIZES[0] })).newPage();
+    const bare = await (await e2e.browser.newContext({ viewport: SIZES[0] })).newPage();
     await bare.goto(new URL(host.url).origin);
     await bare.getByText('This link is incomplete').waitFor();
     await expect.poll(() => bare.getByText('Loading…').count()).toBe(0);
-    await checkScreen(bare, 'missing-token');
+    await checkScreen(bare, 'missing-token', SCREEN_CHECK);
     await bare.context().close();
   });
 
   test('an empty account says Synced without "Last sync: never"; Sync now answers "Up to date" for a moment, politely', async () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-    await checkScreen(page, 'signed-out');
-    await signInInPopup(page, cloud.users[0]!);
+    await checkScreen(page, 'signed-out', SCREEN_CHECK);
+    await signInInPopup(page, e2e.cloud.users[0]!);
     await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toBe('Synced');
     const bar = page.getByRole('contentinfo');
     await expect(bar.textContent()).resolves.not.toMatch(/never/i);
@@ -211,7 +176,7 @@ describe('device A on the local cloud', () => {
   });
 
   test('a conflict found by a background sync waits behind a notice; opened by the person, a bidi override in its key reorders nothing around it', async () => {
-    const other = await openSyncDevice(await signInCloudUser(cloud, scratch, 0), scratch);
+    const other = await openSyncDevice(await signInCloudUser(e2e.cloud, e2e.scratch, 0), e2e.scratch);
     devices.push(other);
     await page.getByRole('button', { name: 'Back to datasets' }).click();
     await createDataset(page, 'Bidi');
@@ -249,7 +214,7 @@ describe('device A on the local cloud', () => {
       expect(badgeBox!.x + badgeBox!.width, `badge left of Delete at ${size.width}`).toBeLessThanOrEqual(deleteBox!.x);
       await expectInsideWindow(page, row.getByRole('button', { name: 'Delete dataset Bidi' }), 'Delete');
     }
-    await checkScreen(page, 'datasets-conflict-badge');
+    await checkScreen(page, 'datasets-conflict-badge', SCREEN_CHECK);
 
     // The person opens the dataset and asks for the choice.
     await page.getByRole('button', { name: 'Bidi', exact: true }).click();
@@ -259,7 +224,7 @@ describe('device A on the local cloud', () => {
     await expect(readsLeftToRight(dialog, 'was changed on this computer')).resolves.toBe(true);
     await expect(readsLeftToRight(dialog, 'Bidi')).resolves.toBe(true);
     await expect(readsLeftToRight(dialog.getByText(/^Mine —/), 'this device')).resolves.toBe(true);
-    await checkScreen(page, 'conflict-dialog');
+    await checkScreen(page, 'conflict-dialog', SCREEN_CHECK);
     await dialog.getByRole('button', { name: 'Keep mine' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
   });
@@ -270,7 +235,7 @@ describe('device B, whose DynamoDB cannot be reached', () => {
 
   test('a long network error stays within two lines, keeps the pending changes in view, says they are kept, and leaves Sync now whole', async () => {
     ({ page } = await openHost('device-b', 'no-dynamodb.json'));
-    await signInInPopup(page, cloud.users[0]!);
+    await signInInPopup(page, e2e.cloud.users[0]!);
     await createDataset(page, LONG_NAME);
     await saveRecord(page, 'greeting', 'hello');
     await saveRecord(page, 'large', 'x'.repeat(190 * 1024));
@@ -293,7 +258,7 @@ describe('device B, whose DynamoDB cannot be reached', () => {
     await page.getByText('Details', { exact: true }).click();
     const details = page.getByRole('contentinfo').locator('.status-details-body');
     await expect(details.textContent()).resolves.toMatch(/^\d+ changes pending, kept on this computer\. Can't reach .* Check your internet connection/);
-    await checkScreen(page, 'status-details');
+    await checkScreen(page, 'status-details', SCREEN_CHECK);
     await page.getByText('Details', { exact: true }).click();
   });
 
@@ -308,7 +273,7 @@ describe('device B, whose DynamoDB cannot be reached', () => {
       await expectNoSidewaysScroll(page, `datasets at ${size.width}`);
     }
     await page.setViewportSize(SIZES[0]);
-    await checkScreen(page, 'datasets-long-name-long-error');
+    await checkScreen(page, 'datasets-long-name-long-error', SCREEN_CHECK);
 
     await name.click();
     const heading = page.getByRole('heading', { name: LONG_NAME });
@@ -320,7 +285,7 @@ describe('device B, whose DynamoDB cannot be reached', () => {
       await expectWithin(page.getByLabel(`Records of ${LONG_NAME}`), page.getByRole('region', { name: LONG_NAME, exact: true }), `the records table in its panel at ${size.width}`);
     }
     await page.setViewportSize(SIZES[0]);
-    await checkScreen(page, 'dataset-long-name-long-error');
+    await checkScreen(page, 'dataset-long-name-long-error', SCREEN_CHECK);
 
     await page.getByRole('button', { name: 'Delete dataset', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete dataset' });
@@ -329,7 +294,7 @@ describe('device B, whose DynamoDB cannot be reached', () => {
       await expectInsideWindow(page, dialog.getByRole('button', { name: 'Cancel' }), `Cancel at ${size.width}`);
       await expectInsideWindow(page, dialog.getByRole('button', { name: `Delete ${LONG_NAME}` }), `Delete at ${size.width}`);
     }
-    await checkScreen(page, 'delete-dialog-long-name');
+    await checkScreen(page, 'delete-dialog-long-name', SCREEN_CHECK);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -338,7 +303,7 @@ describe('device B, whose DynamoDB cannot be reached', () => {
     const alert = page.getByRole('alert');
     await createDataset(page, 'not a valid name!');
     await alert.waitFor();
-    await checkScreen(page, 'datasets-error-banner');
+    await checkScreen(page, 'datasets-error-banner', SCREEN_CHECK);
     await page.getByRole('button', { name: LONG_NAME, exact: true }).click();
     await page.getByRole('heading', { name: LONG_NAME }).waitFor();
     await expect(alert.count()).resolves.toBe(0);
@@ -361,7 +326,7 @@ describe('device B, whose DynamoDB cannot be reached', () => {
       await expectInsideWindow(page, dialog, `the sign-out dialog at ${size.width}`);
       await expectNoSidewaysScroll(page, `sign-out dialog at ${size.width}`);
     }
-    await checkScreen(page, 'sign-out-dialog-long-name');
+    await checkScreen(page, 'sign-out-dialog-long-name', SCREEN_CHECK);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 });

@@ -4,54 +4,43 @@
 // change concerns, and one that keeps working past 1,500 rows. Another device of the same user
 // (test/support/sync-device.ts) makes the remote changes and reads what the cloud holds.
 // Everything the page sends and receives over its WebSocket is recorded, to count what it asks for.
-import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
 import { UNDO_WINDOW_MS } from '../../renderer/src/data/data-client';
+import { checkScreen } from '../support/check-screen';
 import { signInCloudUser } from '../support/cloud-user';
-import { launchChromium } from '../support/chromium';
+import { startE2eCloud, type E2eCloud } from '../support/e2e-cloud';
+import { importRecords } from '../support/import-records';
 import { signInInPopup } from '../support/popup-sign-in';
 import { clickSyncNow, recordBridgeFrames, type BridgeFrames } from '../support/bridge-frames';
 import { openSyncDevice, remoteRecords, type SyncDevice } from '../support/sync-device';
-import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
 import { readsLeftToRight } from '../support/reads-left-to-right';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots/records');
 
-let cloud: LocalCloud;
-let browser: Browser;
-let host: WebHostProcess | undefined;
+let e2e: E2eCloud;
 let page: Page;
 let other: SyncDevice;
-const scratch = mkdtempSync(join(tmpdir(), 'e2e-records-'));
 
 /** Everything the page sends and receives over its WebSocket, to count what it asks for. */
 let frames: BridgeFrames;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ inMemory: true });
-  const { users: _users, ...profile } = cloud.describe();
-  writeFileSync(join(scratch, 'cloud.json'), JSON.stringify(profile));
-  browser = await launchChromium();
+  e2e = await startE2eCloud('e2e-records-');
   mkdirSync(SCREENSHOTS, { recursive: true });
-  host = await startWebHostProcess(['--cloud', join(scratch, 'cloud.json'), '--profile-dir', join(scratch, 'device-a')]);
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+  const host = await e2e.startHost(join(e2e.scratch, 'device-a'));
+  page = await (await e2e.browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   frames = recordBridgeFrames(page);
   await page.goto(host.url);
-  await signInInPopup(page, cloud.users[0]!);
-  other = await openSyncDevice(await signInCloudUser(cloud, scratch, 0), scratch);
+  await signInInPopup(page, e2e.cloud.users[0]!);
+  other = await openSyncDevice(await signInCloudUser(e2e.cloud, e2e.scratch, 0), e2e.scratch);
 });
 
 afterAll(async () => {
   other?.close();
-  await host?.stop();
-  await browser?.close();
-  await cloud?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 const status = () => page.getByRole('status');
@@ -61,7 +50,7 @@ const requests = (command: string, dataset?: string) => frames.requests(command,
 const alerts = () => page.getByRole('alert').count();
 /** Writes the page's identity made to DynamoDB (a commit is a TransactWriteItems). */
 const cloudWrites = () =>
-  Object.entries(cloud.requestCounts()[other.identityId] ?? {})
+  Object.entries(e2e.cloud.requestCounts()[other.identityId] ?? {})
     .filter(([operation]) => /Write|Put|Update|Delete/.test(operation))
     .reduce((sum, [, count]) => sum + count, 0);
 /** The element that has the focus, as "tag data-col name". */
@@ -106,32 +95,8 @@ async function saveRecord(key: string, value: string): Promise<void> {
   await row(key).getByRole('cell', { name: value, exact: true }).waitFor();
 }
 
-async function importRecords(dataset: string, records: Record<string, string>): Promise<void> {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import' }).click();
-  await (await chooser).setFiles({
-    name: 'records.json',
-    mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify({ format: 'auth0-cognito-desktop/dataset@1', dataset, records })),
-  });
-  await page.getByRole('dialog', { name: 'Import records' }).getByRole('button', { name: 'Import' }).click();
-  await page.getByRole('dialog', { name: 'Import records' }).waitFor({ state: 'detached', timeout: 30_000 });
-}
-
 async function syncNow(): Promise<void> {
   await clickSyncNow(page, frames);
-}
-
-/** axe in light and dark, and a screenshot of each. */
-async function checkScreen(name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-    expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `${name} (${scheme})`).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: null });
 }
 
 const keyOf = (index: number) => `k${String(index).padStart(2, '0')}`;
@@ -151,7 +116,7 @@ describe('editing and deleting feel safe', () => {
     await expect(page.getByRole('textbox', { name: 'Key' }).isEditable()).resolves.toBe(false);
     await expect.poll(focused).toMatchObject({ tag: 'textarea' });
     await expect(page.getByRole('textbox', { name: 'Value' }).inputValue()).resolves.toBe('hello');
-    await checkScreen('edit-dialog');
+    await checkScreen(page, 'edit-dialog', { dir: SCREENSHOTS });
 
     const putsBefore = requests('records.put').length;
     await page.keyboard.type(' world');
@@ -195,7 +160,7 @@ describe('editing and deleting feel safe', () => {
     await expect(page.locator('.undo-toast').textContent()).resolves.toMatch(/^Record deleted — greeting/);
     // The pointer on the offer stops its clock, however long the checks below take.
     await page.locator('.undo-toast').hover();
-    await checkScreen('undo-offer');
+    await checkScreen(page, 'undo-offer', { dir: SCREENSHOTS });
     await undo.click();
     await expect.poll(() => valueOf('greeting')).toBe('hello, world\nagain');
     await undo.waitFor({ state: 'detached' });
@@ -227,7 +192,7 @@ describe('the keyboard reaches everything', () => {
   test('the table is one Tab stop; arrows, Page Down, Home and End move in it; Enter edits; Delete deletes and Ctrl+Z undoes', async () => {
     await toList();
     await createDataset('Keys');
-    await importRecords('Keys', Object.fromEntries(Array.from({ length: 60 }, (_, index) => [keyOf(index), `value ${index}`])));
+    await importRecords(page, 'Keys', Object.fromEntries(Array.from({ length: 60 }, (_, index) => [keyOf(index), `value ${index}`])), { untilClosed: true });
     await row(keyOf(0)).waitFor();
 
     // From Save, Tab enters the table once and the next Tab leaves it.
@@ -281,7 +246,7 @@ describe('the keyboard reaches everything', () => {
     await page.keyboard.press('Control+z');
     await row(keyOf(2)).waitFor();
     await expect.poll(focused).toMatchObject({ inTable: true });
-    await checkScreen('keyboard-focus');
+    await checkScreen(page, 'keyboard-focus', { dir: SCREENSHOTS });
     expect(await alerts()).toBe(0);
   });
 
@@ -372,7 +337,7 @@ describe('past 1,500 rows the table keeps working', () => {
   test('scrolled past row 1,500, a Save and a remote change read the table again without an error', async () => {
     await toList();
     await createDataset('Big');
-    await importRecords('Big', Object.fromEntries(Array.from({ length: BIG }, (_, index) => [bigKey(index), `value ${index}`])));
+    await importRecords(page, 'Big', Object.fromEntries(Array.from({ length: BIG }, (_, index) => [bigKey(index), `value ${index}`])), { untilClosed: true });
     await row(bigKey(0)).waitFor({ timeout: 30_000 });
     await syncNow();
     await other.engine.syncAll();
@@ -413,7 +378,7 @@ describe('past 1,500 rows the table keeps working', () => {
     await row(bigKey(1600)).waitFor();
     expect(await alerts()).toBe(0);
     for (const request of requests('records.list')) expect(request.input.limit ?? 0).toBeLessThanOrEqual(1000);
-    await checkScreen('big-scrolled');
+    await checkScreen(page, 'big-scrolled', { dir: SCREENSHOTS });
   }, 120_000);
 });
 
@@ -474,7 +439,7 @@ describe('long and right-to-left text stays readable and reachable', () => {
         return range.getBoundingClientRect().right >= element.querySelector('bdi')!.getBoundingClientRect().right;
       }),
     ).resolves.toBe(true);
-    await checkScreen('bidi-filter');
+    await checkScreen(page, 'bidi-filter', { dir: SCREENSHOTS });
     await filter.fill('');
   });
 });

@@ -1,37 +1,27 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/start-local-cloud';
-import { launchChromium } from '../support/chromium';
+import { startE2eCloud, type E2eCloud } from '../support/e2e-cloud';
 import { electronBinary } from '../support/electron-binary';
 import { startWebHostProcess, type WebHostProcess } from '../support/web-host-process';
 
-let cloud: LocalCloud;
-let browser: Browser;
+let e2e: E2eCloud;
 let host: WebHostProcess | undefined;
-const scratch = mkdtempSync(join(tmpdir(), 'e2e-sign-in-'));
-const cloudFile = join(scratch, 'cloud.json');
-const profileDir = join(scratch, 'profile');
+let profileDir: string;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ inMemory: true });
-  const { users: _users, ...profile } = cloud.describe();
-  writeFileSync(cloudFile, JSON.stringify(profile));
-  browser = await launchChromium();
+  e2e = await startE2eCloud('e2e-sign-in-');
+  profileDir = join(e2e.scratch, 'profile');
 });
 
 afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
-  await cloud?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 async function openApp(): Promise<Page> {
-  host = await startWebHostProcess(['--cloud', cloudFile, '--profile-dir', profileDir]);
-  const page = await browser.newPage();
+  host = await e2e.startHost(profileDir);
+  const page = await e2e.browser.newPage();
   await page.goto(host.url);
   return page;
 }
@@ -41,7 +31,7 @@ async function logInInPopup(page: Page, password: string) {
   const popup = page.context().waitForEvent('page');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const idp = await popup;
-  await idp.getByLabel('Username').fill(cloud.users[0]!.username);
+  await idp.getByLabel('Username').fill(e2e.cloud.users[0]!.username);
   await idp.getByLabel('Password').fill(password);
   await idp.getByRole('button', { name: 'Log in' }).click();
   return idp;
@@ -58,12 +48,12 @@ function filesUnder(dir: string): string[] {
 describe.skipIf(electronBinary() !== undefined)('npm start where no Electron binary is installed and fetching it is off', () => {
   test('says so in one line and serves the app through the browser host', async () => {
     const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
-    const started = await startWebHostProcess(['--cloud', cloudFile, '--profile-dir', join(scratch, 'npm-start')], 'start', env);
+    const started = await startWebHostProcess(['--cloud', e2e.cloudFile, '--profile-dir', join(e2e.scratch, 'npm-start')], 'start', env);
     try {
       expect(started.preamble).toEqual([
         expect.stringMatching(/^Electron [\d.]+ is not installed and ELECTRON_SKIP_BINARY_DOWNLOAD=1 says not to fetch it, so the app starts in the browser host/),
       ]);
-      const page = await browser.newPage();
+      const page = await e2e.browser.newPage();
       await page.goto(started.url);
       await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       await page.close();
@@ -87,9 +77,9 @@ describe('signing in through the browser host', () => {
 
   test('signing in shows the email; the session survives a restart of the app without a browser', async () => {
     let page = await openApp();
-    const idp = await logInInPopup(page, cloud.users[0]!.password);
+    const idp = await logInInPopup(page, e2e.cloud.users[0]!.password);
     await idp.getByText('You can close this tab').waitFor();
-    await page.getByText(cloud.users[0]!.username).waitFor();
+    await page.getByText(e2e.cloud.users[0]!.username).waitFor();
     await expect(page.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
     // The profile picture is allowed by the page's CSP and actually shows.
     await page.waitForFunction(() => (document.querySelector('img') as HTMLImageElement | null)?.complete === true);
@@ -98,10 +88,10 @@ describe('signing in through the browser host', () => {
     await host!.stop();
 
     page = await openApp();
-    await page.getByText(cloud.users[0]!.username).waitFor();
+    await page.getByText(e2e.cloud.users[0]!.username).waitFor();
     await expect(page.getByRole('button', { name: 'Sign in', exact: true }).count()).resolves.toBe(0);
 
-    const secrets = [cloud.users[0]!.password, 'eyJ', 'ASIA'];
+    const secrets = [e2e.cloud.users[0]!.password, 'eyJ', 'ASIA'];
     for (const file of filesUnder(profileDir)) {
       const text = readFileSync(file, 'utf8');
       for (const secret of secrets) expect(text, file).not.toContain(secret);
