@@ -4,7 +4,9 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { recordBridgeFrames } from '../support/bridge-frames';
 import { startE2eCloud, type E2eCloud } from '../support/e2e-cloud';
+import { describeTable } from '../support/table-state';
 import { signInInPopup } from '../support/popup-sign-in';
 
 const RECORDS = 5_000;
@@ -26,6 +28,15 @@ const row = (page: Page, key: string) => page.getByRole('row').filter({ has: pag
 test('End shows the last of 5,000 records and Home the first, the scrollbar standing for all of them', async () => {
   const host = await e2e.startHost(join(e2e.scratch, 'device'));
   const page = await (await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const frames = recordBridgeFrames(page);
+  // A row that does not come says what the table showed and what the page asked for meanwhile.
+  const shows = (key: string, value: string) =>
+    row(page, key)
+      .getByRole('cell', { name: value, exact: true })
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\n${await describeTable(page, frames, 'Big')}`);
+      });
   await page.goto(host.url);
   await signInInPopup(page, e2e.cloud.users[0]!);
 
@@ -42,7 +53,7 @@ test('End shows the last of 5,000 records and Home the first, the scrollbar stan
   });
   const dialog = page.getByRole('dialog', { name: 'Import records' });
   await dialog.getByRole('button', { name: 'Import' }).click();
-  await row(page, keyOf(0)).getByRole('cell', { name: 'value 0', exact: true }).waitFor({ timeout: 30_000 });
+  await shows(keyOf(0), 'value 0');
 
   const table = page.getByRole('region', { name: 'Records of Big' }).or(page.getByLabel('Records of Big'));
   await expect.poll(() => page.getByRole('table').getAttribute('aria-rowcount')).toBe(String(RECORDS + 1));
@@ -51,11 +62,11 @@ test('End shows the last of 5,000 records and Home the first, the scrollbar stan
 
   await table.focus();
   await page.keyboard.press('End');
-  await row(page, keyOf(RECORDS - 1)).getByRole('cell', { name: `value ${RECORDS - 1}`, exact: true }).waitFor({ timeout: 30_000 });
+  await shows(keyOf(RECORDS - 1), `value ${RECORDS - 1}`);
   await expect(row(page, keyOf(0)).count()).resolves.toBe(0);
 
   await page.keyboard.press('Home');
-  await row(page, keyOf(0)).getByRole('cell', { name: 'value 0', exact: true }).waitFor({ timeout: 30_000 });
+  await shows(keyOf(0), 'value 0');
   await expect(row(page, keyOf(RECORDS - 1)).count()).resolves.toBe(0);
 
   // Dragging the thumb to the bottom reads the last page directly, too.
@@ -67,5 +78,5 @@ test('End shows the last of 5,000 records and Home the first, the scrollbar stan
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => page.getByRole('table').getAttribute('aria-rowcount')).toBe(String(RECORDS + 2));
   await table.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
-  await row(page, `${keyOf(RECORDS - 1)}-after`).getByRole('cell', { name: 'appended', exact: true }).waitFor({ timeout: 30_000 });
+  await shows(`${keyOf(RECORDS - 1)}-after`, 'appended');
 }, 120_000);

@@ -15,6 +15,7 @@ import { startE2eCloud, type E2eCloud } from '../support/e2e-cloud';
 import { importRecords } from '../support/import-records';
 import { signInInPopup } from '../support/popup-sign-in';
 import { clickSyncNow, recordBridgeFrames, type BridgeFrames } from '../support/bridge-frames';
+import { describeTable } from '../support/table-state';
 import { openSyncDevice, remoteRecords, type SyncDevice } from '../support/sync-device';
 import { readsLeftToRight } from '../support/reads-left-to-right';
 
@@ -370,10 +371,7 @@ describe('past 1,500 rows the table keeps working', () => {
       .waitFor({ timeout: 30_000 })
       .catch(async (error: unknown) => {
         // What the page shows instead: a read that never came, or one that read old rows.
-        const shown = await page.locator('tr[data-row]').evaluateAll((rows) => rows.map((each) => each.textContent).join('\n'));
-        const lists = requests('records.list', 'Big').slice(-5).map((each) => JSON.stringify(each.input));
-        const events = frames.events.slice(-10).map((each) => `${each.event} ${JSON.stringify(each.payload)}`);
-        throw new Error(`${String(error)}\nstatus: ${await status().textContent()}\nrows:\n${shown}\nlast lists: ${lists.join(' ')}\nlast events: ${events.join(' | ')}`);
+        throw new Error(`${String(error)}\n${await describeTable(page, frames, 'Big')}`);
       });
     await row(bigKey(1600)).waitFor();
     expect(await alerts()).toBe(0);
