@@ -14,7 +14,8 @@ export interface RowActions {
 }
 
 interface Props {
-  row: RecordListItem;
+  /** Undefined while its page is being read: the row shows "Loading…" in the same elements. */
+  row: RecordListItem | undefined;
   index: number;
   /** The place in this row that is the table's Tab stop, if it is in this row. */
   tabColumn: Column | undefined;
@@ -31,6 +32,7 @@ const KeyName = ({ text }: { text: string }) => <span className="visually-hidden
 
 export const RecordRow = memo(function RecordRow({ row, index, tabColumn, actions }: Props) {
   const tab = (column: Column) => (tabColumn === column ? 0 : -1);
+  if (row === undefined) return loadingRow(index, tabColumn !== undefined);
   const modified = formatTime(row.modifiedAt);
   return (
     <tr aria-rowindex={index + 2} data-row={index} className={row.conflicted ? 'conflicted' : undefined}>
@@ -85,8 +87,15 @@ export const RecordRow = memo(function RecordRow({ row, index, tabColumn, action
   );
 });
 
-/** A row whose page is still being read: its key cell can hold the focus until the row arrives. */
-export function LoadingRow({ index, tabbable }: { index: number; tabbable: boolean }) {
+/**
+ * A row whose page is still being read: its key cell can hold the focus until the row arrives. Drawn
+ * by the same component as the row it becomes (a plain function, not a component of its own), so
+ * the `<tr>` and its key cell stay the same elements then:
+ * a focused cell removed from the page while its row was replaced used to clamp the scroll position
+ * (the rows were briefly missing when the browser laid them out for the focus change), moving an
+ * End 27 rows short of the last row and losing the focus.
+ */
+function loadingRow(index: number, tabbable: boolean) {
   return (
     <tr aria-rowindex={index + 2} data-row={index} className="loading-row">
       <td className="key" data-col="key" tabIndex={tabbable ? 0 : -1} aria-busy="true">

@@ -7,7 +7,7 @@
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import { ColumnHeads } from '../common/ColumnHeads';
 import { columnIn, nextPosition } from './grid-navigation';
-import { LoadingRow, RecordRow, ROW_HEIGHT, type RowActions } from './RecordRow';
+import { RecordRow, ROW_HEIGHT, type RowActions } from './RecordRow';
 import { useRowSlots } from './row-slots';
 import { useGridFocus } from './use-grid-focus';
 import { useRecordRows } from './use-record-rows';
@@ -69,6 +69,10 @@ export function RecordsTable({ dataset, prefix, actions, ref }: Props) {
     if (at === undefined || event.altKey) return;
     const row = rows.rowAt(at.row);
     const onButton = event.target instanceof HTMLButtonElement;
+    // On the scroll box (its focused row scrolled away) the keys only move: nothing is edited or
+    // deleted that the person did not put the focus on.
+    const onBox = event.target === event.currentTarget;
+    if (onBox && (event.key === 'Enter' || event.key === 'F2' || event.key === 'Delete')) return;
     if ((event.key === 'Enter' && !onButton) || event.key === 'F2') {
       if (row) actions.edit(row);
     } else if (event.key === 'Delete' && !event.ctrlKey && !event.metaKey) {
@@ -110,11 +114,7 @@ export function RecordsTable({ dataset, prefix, actions, ref }: Props) {
           {indices.map((index) => {
             const row = rows.rowAt(index);
             const tabbable = tabStop.row === index;
-            return row === undefined ? (
-              <LoadingRow key={slots.get(index)} index={index} tabbable={tabbable} />
-            ) : (
-              <RecordRow key={slots.get(index)} row={row} index={index} tabColumn={tabbable ? columnIn(row, tabStop.column) : undefined} actions={actions} />
-            );
+            return <RecordRow key={slots.get(index)} row={row} index={index} tabColumn={tabbable ? columnIn(row, tabStop.column) : undefined} actions={actions} />;
           })}
           {drawn.below > 0 && (
             <tr aria-hidden="true">

@@ -1,6 +1,9 @@
 // The records table's roving focus: one place (a cell or a row's button) is the table's Tab stop;
 // a move puts the focus there once its row is drawn (a far move scrolls first, a row still loading
-// holds it on its key cell until it arrives). Rows are positions among the rows shown.
+// holds it on its key cell until it arrives). Rows are positions among the rows shown. A focused
+// row scrolled out of sight leaves the focus on the scroll box, not on the page: the keys still
+// move from the table's Tab stop (the first row on screen), as they do when a key press reaches
+// the box before the focus reached its place.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { RecordListItem } from '../../../shared/ipc-contract';
 import { columnIn, type Column, type Position } from './grid-navigation';
@@ -29,6 +32,8 @@ export function useGridFocus({ scrollRef, scrollToRow, rowAt, count, drawn, rese
   const [active, setActive] = useState<Position>({ row: 0, column: 'key' });
   /** Where the focus goes once that row is drawn. */
   const pending = useRef<Position | undefined>(undefined);
+  /** The focus is being put on the scroll box itself, to stay there (not sent on to the Tab stop). */
+  const holding = useRef(false);
   const scrollToRowRef = useRef(scrollToRow);
   scrollToRowRef.current = scrollToRow;
 
@@ -71,7 +76,13 @@ export function useGridFocus({ scrollRef, scrollToRow, rowAt, count, drawn, rese
     // does not stay on it to show another record, it goes with its row as it did.
     const owner = document.activeElement;
     const moved = owner !== null && owner === focused.current?.element && positionOf(owner)?.row !== focused.current.row;
-    if (moved) (owner as HTMLElement).blur();
+    if (moved) {
+      // Kept in the table (on its scroll box), so that the keys go on working.
+      holding.current = true;
+      scrollRef.current?.focus({ preventScroll: true });
+      holding.current = false;
+      if (document.activeElement === owner) (owner as HTMLElement).blur();
+    }
     focusPending();
     const now = document.activeElement;
     const at = now !== null && scrollRef.current?.contains(now) ? positionOf(now) : undefined;
@@ -89,15 +100,18 @@ export function useGridFocus({ scrollRef, scrollToRow, rowAt, count, drawn, rese
   return {
     tabStop,
     focusAt,
-    /** Where the next key press starts: a move still waiting for its row, else the focused place. */
+    /**
+     * Where the next key press starts: a move still waiting for its row, else the focused place —
+     * or, pressed on the scroll box itself, the Tab stop.
+     */
     from: (element: Element | null) => {
-      const here = positionOf(element);
+      const here = positionOf(element) ?? (element !== null && element === scrollRef.current && count > 0 ? tabStop : undefined);
       return here && (pending.current ?? here);
     },
     /** Focus came into the table: onto the scroll box itself (sent on to the Tab stop), or a click on a place. */
     onFocus(event: React.FocusEvent<HTMLElement>) {
       if (event.target === event.currentTarget) {
-        if (count > 0) focusAt(tabStop);
+        if (!holding.current && count > 0) focusAt(tabStop);
         return;
       }
       const at = positionOf(event.target);
